@@ -1,0 +1,14 @@
+// Jest in ESM mode: @actions/core 3 and @actions/http-client 4 are ESM-only.
+export default {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
+  },
+  testMatch: ['**/__tests__/**/*.test.ts'],
+  testTimeout: 30000,
+  // End-to-end suites spawn the bundle and an emulator each; two workers fit a 2-core machine.
+  maxWorkers: 2
+}

@@ -1,0 +1,43 @@
+import type { RunContext } from '../context.js'
+import type { Branch, PackageConfiguration, Variant } from '../ingestion/types.js'
+
+export interface PlanState {
+  planId: string
+  variant: Variant
+  /** The plan's Package branch (its draft instance holds the technical configuration). */
+  packageBranch?: Branch
+  packageConfig?: PackageConfiguration
+  version?: string
+}
+
+/**
+ * Reads each plan of a v1 offer with its draft technical configuration. Independent reads go out in
+ * parallel: one branch lookup for all plans, then one configuration read per plan at once.
+ */
+export async function loadPlanStates(ctx: RunContext, productId: string, onlyPlanIds?: string[]): Promise<PlanState[]> {
+  const [variants, branches] = await Promise.all([
+    ctx.ingestion.listVariants(productId),
+    ctx.ingestion.getBranches(productId, 'Package')
+  ])
+  const plans = variants
+    .filter(v => v.resourceType !== 'AzureTestDriveVariant' && v.externalID)
+    .filter(v => !onlyPlanIds?.length || onlyPlanIds.includes(v.externalID!.toLowerCase()))
+  return Promise.all(
+    plans.map(async variant => {
+      const packageBranch = branches.find(b => b.variantID === variant.id)
+      const packageConfig = packageBranch
+        ? await ctx.ingestion.getPackageConfiguration(productId, packageBranch.currentDraftInstanceID)
+        : undefined
+      return { planId: variant.externalID!, variant, packageBranch, packageConfig, version: packageConfig?.version || undefined }
+    })
+  )
+}
+
+/** Submissions are numbered upwards; the newest has the largest ID (decimal strings of 19+ digits). */
+export function newestFirst<T extends { id: string }>(items: T[]): T[] {
+  const key = (id: string): bigint => {
+    const digits = /(\d+)$/.exec(id)?.[1]
+    return digits ? BigInt(digits) : 0n
+  }
+  return [...items].sort((a, b) => (key(b.id) > key(a.id) ? 1 : key(b.id) < key(a.id) ? -1 : 0))
+}

@@ -1,0 +1,58 @@
+import { TokenProvider, RESOURCES } from './auth/token-provider.js'
+import { systemClock, type Clock } from './clock.js'
+import { Transport } from './http/transport.js'
+import { IngestionClient } from './ingestion/client.js'
+import type { ActionInputs } from './inputs.js'
+import { log } from './log.js'
+import { ProductIngestionClient } from './product-ingestion/client.js'
+import { USER_AGENT } from './version.js'
+
+/** Everything a command needs, built once from the inputs. */
+export interface RunContext {
+  inputs: ActionInputs
+  transport: Transport
+  tokens: TokenProvider
+  ingestion: IngestionClient
+  productIngestion: ProductIngestionClient
+  clock: Clock
+  /** Epoch ms after which waiting stops (timeout-minutes from the start of the run). */
+  deadline: number
+  /** Where the run is, for a cancellation message ("submission 123 is InProgress/Submitted"). */
+  progress: { describe?: () => string }
+}
+
+export interface ContextOverrides {
+  clock?: Clock
+  transport?: Transport
+}
+
+export function createContext(inputs: ActionInputs, overrides: ContextOverrides = {}): RunContext {
+  const clock = overrides.clock ?? systemClock
+  const transport =
+    overrides.transport ??
+    new Transport({
+      userAgent: USER_AGENT,
+      clock,
+      debug: log.debug,
+      onRetry: ({ operation, delayMs, reason }) => log.info(`${operation}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s`)
+    })
+  const tokens = new TokenProvider({
+    transport,
+    authorityHost: inputs.authorityHost,
+    tenantId: inputs.tenantId,
+    clientId: inputs.clientId,
+    credential: inputs.credential,
+    clock,
+    info: log.info
+  })
+  return {
+    inputs,
+    transport,
+    tokens,
+    ingestion: new IngestionClient(transport, inputs.ingestionApiUrl, tokens.source(RESOURCES.partnerCenter)),
+    productIngestion: new ProductIngestionClient(transport, inputs.productIngestionApiUrl, tokens.source(RESOURCES.graph)),
+    clock,
+    deadline: clock.now() + inputs.timeoutMinutes * 60_000,
+    progress: {}
+  }
+}

@@ -1,0 +1,72 @@
+import * as core from '@actions/core'
+import { COMMAND_HANDLERS } from './commands/index.js'
+import { createContext, type ContextOverrides, type RunContext } from './context.js'
+import { ActionError, CancelledError, InputError, errorMessage } from './errors.js'
+import { redact } from './http/redact.js'
+import { readInputs, type ActionInputs, type InputReader } from './inputs.js'
+import { log } from './log.js'
+import type { Report } from './report/report.js'
+import { writeReport } from './report/write.js'
+
+export interface RunOptions extends ContextOverrides {
+  getInput?: InputReader
+  env?: NodeJS.ProcessEnv
+}
+
+/**
+ * The entry: parse inputs, run the command, report; every failure becomes one `::error` that says
+ * what failed, why, and what to do, and a non-zero exit code.
+ */
+export async function run(options: RunOptions = {}): Promise<void> {
+  let inputs: ActionInputs | undefined
+  let ctx: RunContext | undefined
+  const stopSignals = watchForCancellation(() => ctx)
+  try {
+    inputs = readInputs(options.getInput, options.env)
+    ctx = createContext(inputs, options)
+    const handler = COMMAND_HANDLERS[inputs.command]
+    if (!handler) throw new InputError('command', `'${inputs.command}' is not available in this build.`)
+    const report = await handler(ctx)
+    await writeReport(report)
+  } catch (error) {
+    await fail(error, inputs)
+  } finally {
+    stopSignals()
+  }
+}
+
+async function fail(error: unknown, inputs: ActionInputs | undefined): Promise<void> {
+  const message = redact(errorMessage(error))
+  const hint = error instanceof ActionError && error.hint ? redact(error.hint) : undefined
+  if (!(error instanceof ActionError) && error instanceof Error && error.stack) log.debug(error.stack)
+  const title = error instanceof InputError ? 'Invalid input' : inputs ? `partner-center-publish ${inputs.command} failed` : 'partner-center-publish failed'
+  const report: Report = { title, outputs: {}, sections: [] }
+  try {
+    await writeReport(report, { message, hint })
+  } catch (writeError) {
+    log.debug(`Could not write the job summary: ${errorMessage(writeError)}`)
+  }
+  core.setFailed(hint ? `${message}\nWhat to do: ${hint}` : message)
+}
+
+/**
+ * When the runner cancels the step it sends SIGINT, then SIGTERM; say where the run was and how to
+ * pick it up, so that a cancelled release is not a mystery.
+ */
+function watchForCancellation(getContext: () => RunContext | undefined): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const where = getContext()?.progress.describe?.()
+    const error = new CancelledError(
+      `The run was cancelled (${signal})${where ? ` while ${where}` : ''}.`,
+      where ? 'Nothing was rolled back. Check the state with `command: status`, and continue with `go-live` or `cancel`.' : undefined
+    )
+    core.setFailed(error.hint ? `${error.message}\nWhat to do: ${error.hint}` : error.message)
+    process.exit(130)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  return () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}

@@ -8,6 +8,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
+  setupFiles: ['<rootDir>/__tests__/helpers/nock-setup.cjs'],
   testTimeout: 30000,
   // End-to-end suites spawn the bundle and an emulator each; two workers fit a 2-core machine.
   maxWorkers: 2

@@ -9,6 +9,8 @@ export interface AccessToken {
   token: string
   /** Epoch milliseconds. */
   expiresOn: number
+  /** How long it was valid for when issued. */
+  lifetimeMs: number
 }
 
 /** Form fields that prove who we are: a secret, or a signed assertion. */
@@ -69,7 +71,7 @@ export function parseTokenResponse(body: Record<string, unknown>, now = Date.now
   let expiry = now + 3599_000
   if (Number.isFinite(expiresOn) && expiresOn > 0) expiry = expiresOn * 1000
   else if (Number.isFinite(expiresIn) && expiresIn > 0) expiry = now + expiresIn * 1000
-  return { token, expiresOn: expiry }
+  return { token, expiresOn: expiry, lifetimeMs: Math.max(0, expiry - now) }
 }
 
 /** The AADSTS code of a failed sign-in, if the service gave one. */

@@ -72,8 +72,8 @@ export class TokenProvider {
   }
 
   private margin(token: AccessToken): number {
-    // Short-lived tokens (the emulator's, on request) are refreshed at half their remaining life.
-    return Math.min(REFRESH_MARGIN_MS, Math.max(1000, (token.expiresOn - this.clock.now()) / 2 + 1))
+    // Short-lived tokens (the emulator's, on request) are refreshed after half their life.
+    return Math.min(REFRESH_MARGIN_MS, token.lifetimeMs / 2)
   }
 
   private async fetch(resource: string): Promise<AccessToken> {

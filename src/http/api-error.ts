@@ -69,7 +69,7 @@ function mergeInnerJson(json: string, parsed: ParsedApiError): void {
     return
   }
   if (typeof inner.reasonPhrase === 'string') parsed.message = inner.reasonPhrase
-  if (typeof inner.title === 'string' && !parsed.message) parsed.message = inner.title
+  if (typeof inner.title === 'string' && typeof inner.reasonPhrase !== 'string') parsed.message = inner.title
   if (typeof inner.correlationId === 'string') parsed.correlationId = inner.correlationId
   if (typeof inner.traceId === 'string' && !parsed.correlationId) parsed.correlationId = inner.traceId
   mergeFields(inner.data, parsed)

@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError } from '../src/errors.js'
+import { readInputs } from '../src/inputs.js'
+
+const TENANT = '7a4c1f52-3b8e-4d61-9f0a-2c5e8b1d4f63'
+const CLIENT = '5d2b7e91-8c4a-4f3e-b6d0-1a9c3e7f2b48'
+
+function inputs(values: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
+  const all: Record<string, string> = { command: 'list', 'tenant-id': TENANT, 'client-id': CLIENT, 'client-secret': 'a-secret-value', ...values }
+  return readInputs(name => all[name] ?? '', env)
+}
+
+function inputError(values: Record<string, string>, env: NodeJS.ProcessEnv = {}): InputError {
+  try {
+    inputs(values, env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return error as InputError
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('readInputs', () => {
+  it('applies the documented defaults', () => {
+    const parsed = inputs({})
+    expect(parsed).toMatchObject({
+      command: 'list',
+      credential: { kind: 'secret', secret: 'a-secret-value' },
+      target: 'preview',
+      wait: true,
+      timeoutMinutes: 60,
+      onConflict: 'fail',
+      dryRun: false,
+      planIds: [],
+      authorityHost: 'https://login.microsoftonline.com',
+      ingestionApiUrl: 'https://api.partner.microsoft.com/v1.0/ingestion',
+      productIngestionApiUrl: 'https://graph.microsoft.com/rp/product-ingestion'
+    })
+  })
+
+  it.each([
+    [{ command: '' }, 'command', 'is required'],
+    [{ command: 'deploy' }, 'command', 'list, show, publish, go-live, status, cancel, configure, export'],
+    [{ 'tenant-id': '' }, 'tenant-id', 'is required'],
+    [{ 'tenant-id': 'not a tenant' }, 'tenant-id', 'neither a GUID nor a domain'],
+    [{ 'client-id': 'contoso' }, 'client-id', 'is not a GUID'],
+    [{ 'offer-id': 'Contoso App' }, 'offer-id', 'lowercase letters'],
+    [{ 'product-id': '1234' }, 'product-id', 'is not a GUID'],
+    [{ 'offer-type': 'spaceship' }, 'offer-type', 'AzureApplication'],
+    [{ 'plan-id': 'ok-plan, BAD PLAN' }, 'plan-id', "'BAD PLAN'"],
+    [{ version: '1.2' }, 'version', 'major.minor.patch'],
+    [{ target: 'production' }, 'target', 'draft, preview, live'],
+    [{ wait: 'maybe' }, 'wait', "'true' or 'false'"],
+    [{ 'dry-run': 'y' }, 'dry-run', "'true' or 'false'"],
+    [{ 'timeout-minutes': 'ten' }, 'timeout-minutes', 'number of minutes'],
+    [{ 'timeout-minutes': '0' }, 'timeout-minutes', 'number of minutes'],
+    [{ 'on-conflict': 'ignore' }, 'on-conflict', 'fail, cancel'],
+    [{ 'submission-id': 'abc' }, 'submission-id', 'not a submission ID'],
+    [{ 'job-id': 'abc' }, 'job-id', 'not a configure job ID'],
+    [{ 'ingestion-api-url': 'http://partner.example.com/v1.0/ingestion' }, 'ingestion-api-url', 'not https'],
+    [{ 'authority-host': 'ftp://login' }, 'authority-host', 'not https'],
+    [{ 'product-ingestion-api-url': 'not a url' }, 'product-ingestion-api-url', 'not a valid URL'],
+    [{ 'authority-host': 'https://user:pw@login.example.com' }, 'authority-host', 'credentials'],
+    [{ 'client-secret': '', 'client-certificate': 'garbage' }, 'client-certificate', 'no private key']
+  ])('refuses %j naming %s', (values, input, text) => {
+    const error = inputError(values as Record<string, string>)
+    expect(error.input).toBe(input)
+    expect(error.message).toContain(`Input '${input}'`)
+    expect(error.message).toContain(text)
+  })
+
+  it('accepts http only for loopback hosts', () => {
+    for (const host of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:9']) {
+      expect(inputs({ 'authority-host': host }).authorityHost).toBe(host)
+    }
+  })
+
+  it('takes the version from the tag when not given, and the input over the tag', () => {
+    expect(inputs({}, { GITHUB_REF: 'refs/tags/v1.2.3' })).toMatchObject({ version: '1.2.3', versionSource: 'tag' })
+    expect(inputs({ version: 'v2.0.1' }, { GITHUB_REF: 'refs/tags/v1.2.3' })).toMatchObject({ version: '2.0.1', versionSource: 'input' })
+    expect(inputs({}, { GITHUB_REF: 'refs/heads/main' })).toMatchObject({ version: undefined, versionSource: 'none' })
+    expect(inputs({}, { GITHUB_REF: 'refs/tags/release-candidate' })).toMatchObject({ versionSource: 'none' })
+  })
+
+  it('chooses the credential: secret, else certificate, else OIDC with the audience', () => {
+    expect(inputs({ 'client-secret': '', audience: '' }).credential).toEqual({ kind: 'oidc', audience: 'api://AzureADTokenExchange' })
+    expect(inputs({ 'client-secret': '', audience: 'api://custom' }).credential).toEqual({ kind: 'oidc', audience: 'api://custom' })
+    expect(inputs({ 'client-secret': '  padded-secret\n' }).credential).toEqual({ kind: 'secret', secret: 'padded-secret' })
+  })
+
+  it('splits plan IDs on commas and newlines, dropping blanks and duplicates', () => {
+    expect(inputs({ 'plan-id': 'standard, managed\n\nstandard\n premium ' }).planIds).toEqual(['standard', 'managed', 'premium'])
+  })
+
+  it('normalises offer types from any of their names', () => {
+    expect(inputs({ 'offer-type': 'saas' }).offerType).toBe('SoftwareAsAService')
+    expect(inputs({ 'offer-type': 'azureapplication' }).offerType).toBe('AzureApplication')
+    expect(inputs({ 'offer-type': 'azureVirtualMachine' }).offerType).toBe('AzureThirdPartyVirtualMachine')
+  })
+
+  it('accepts a tenant domain and upper-case command', () => {
+    expect(inputs({ 'tenant-id': 'contoso.onmicrosoft.com', command: 'SHOW' })).toMatchObject({ tenantId: 'contoso.onmicrosoft.com', command: 'show' })
+  })
+})

@@ -1,0 +1,63 @@
+import { Transform, type TransformCallback } from 'node:stream'
+
+/**
+ * Bytes sent, over parts (blocks) uploaded in parallel. A retried part starts again from zero, so
+ * the raw sum can go back; what is reported never does: it is only reported when it grows, and the
+ * end is reported as exactly `total`.
+ */
+export class Progress {
+  private readonly inFlight = new Map<number, number>()
+  private completed = 0
+  private reported = -1
+
+  constructor(
+    private readonly total: number,
+    private readonly callback?: (sentBytes: number, totalBytes: number) => void
+  ) {}
+
+  /** A counter for a new attempt at `part`; the bytes of a previous attempt no longer count. */
+  attempt(part: number): (bytes: number) => void {
+    this.inFlight.set(part, 0)
+    return bytes => {
+      this.inFlight.set(part, (this.inFlight.get(part) ?? 0) + bytes)
+      this.emit()
+    }
+  }
+
+  complete(part: number, bytes: number): void {
+    this.inFlight.delete(part)
+    this.completed += bytes
+    this.emit()
+  }
+
+  finish(): void {
+    if (this.reported < this.total) {
+      this.reported = this.total
+      this.callback?.(this.total, this.total)
+    }
+  }
+
+  private emit(): void {
+    if (!this.callback) return
+    let sent = this.completed
+    for (const bytes of this.inFlight.values()) sent += bytes
+    // Never report the total before the upload is confirmed; finish() does that.
+    sent = Math.min(sent, this.total - 1)
+    if (sent > this.reported) {
+      this.reported = sent
+      this.callback(sent, this.total)
+    }
+  }
+}
+
+/** Passes data through unchanged, counting it. */
+export class CountingStream extends Transform {
+  constructor(private readonly onBytes: (bytes: number) => void) {
+    super()
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.onBytes(chunk.length)
+    callback(null, chunk)
+  }
+}

@@ -1,0 +1,207 @@
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import { pipeline, type Readable } from 'node:stream'
+import * as core from '@actions/core'
+import { ActionError } from '../errors.js'
+import { registerSecret } from '../http/redact.js'
+import type { Transport } from '../http/transport.js'
+import { log } from '../log.js'
+import { MAX_BLOCKS, blockListXml, planBlocks } from './blocks.js'
+import { fileChecksums } from './checksums.js'
+import { runPool } from './pool.js'
+import { CountingStream, Progress } from './progress.js'
+import { describeSas, formatSas, sasSignatures, withQuery, type SasDescription } from './sas.js'
+import { explainUploadError } from './upload-errors.js'
+
+/** The Blob service REST version the requests are written against (Put Blob up to 5000 MiB). */
+const BLOB_API_VERSION = '2021-08-06'
+const MiB = 1024 * 1024
+/** Azure's largest block for this API version. */
+const MAX_BLOCK_BYTES = 4000 * MiB
+
+export interface UploadOptions {
+  transport: Transport
+  /** Default 8 MiB. */
+  blockSizeBytes?: number
+  /** Blocks in flight at once; default 4. */
+  parallelism?: number
+  /** At or below: one Put Blob; above: Put Block + Put Block List. Default 64 MiB. */
+  singlePutMaxBytes?: number
+  onProgress?: (sentBytes: number, totalBytes: number) => void
+}
+
+export interface UploadResult {
+  method: 'put-blob' | 'block-list'
+  blocks: number
+  bytes: number
+  etag?: string
+  durationMs: number
+}
+
+/**
+ * Uploads a file to a blob SAS URL, streaming it from disk: one Put Blob for a small file, else
+ * blocks sent `parallelism` at a time and committed with Put Block List. Every request carries an
+ * MD5 that the service checks, and is retried by the transport (each attempt reopens its file range),
+ * so a corrupt or partial upload cannot be committed.
+ */
+export async function uploadFileToSas(sasUrl: string, filePath: string, options: UploadOptions): Promise<UploadResult> {
+  const sas = protectSas(sasUrl)
+  const settings = readSettings(options)
+  const started = Date.now()
+  const { size } = await stat(filePath)
+  const context: UploadContext = {
+    sasUrl,
+    sas,
+    filePath,
+    fileName: path.basename(filePath),
+    size,
+    transport: options.transport,
+    progress: new Progress(size, options.onProgress)
+  }
+  try {
+    const result =
+      size <= settings.singlePutMaxBytes
+        ? await putBlob(context)
+        : await putBlocks(context, settings.blockSizeBytes, settings.parallelism)
+    context.progress.finish()
+    return { ...result, bytes: size, durationMs: Date.now() - started }
+  } catch (error) {
+    throw explainUploadError(error, sas, Date.now())
+  }
+}
+
+interface UploadContext {
+  sasUrl: string
+  sas: SasDescription
+  filePath: string
+  fileName: string
+  size: number
+  transport: Transport
+  progress: Progress
+}
+
+type Outcome = Pick<UploadResult, 'method' | 'blocks' | 'etag'>
+
+async function putBlob(ctx: UploadContext): Promise<Outcome> {
+  log.debug(`Uploading ${ctx.fileName} (${ctx.size} bytes) to ${formatSas(ctx.sas)} with one Put Blob`)
+  const { md5Base64 } = await fileChecksums(ctx.filePath)
+  const response = await ctx.transport.request({
+    method: 'PUT',
+    url: ctx.sasUrl,
+    operation: `upload ${ctx.fileName}`,
+    retry: 'idempotent',
+    headers: {
+      ...commonHeaders(),
+      'x-ms-blob-type': 'BlockBlob',
+      'content-type': 'application/octet-stream',
+      'content-length': String(ctx.size),
+      'content-md5': md5Base64
+    },
+    body: () => fileRange(ctx, 0, 0, ctx.size - 1)
+  })
+  ctx.progress.complete(0, ctx.size)
+  return { method: 'put-blob', blocks: 0, etag: response.headers.etag }
+}
+
+async function putBlocks(ctx: UploadContext, blockSizeBytes: number, parallelism: number): Promise<Outcome> {
+  const count = Math.ceil(ctx.size / blockSizeBytes)
+  if (count > MAX_BLOCKS) {
+    throw new ActionError(
+      `${ctx.fileName} needs ${count} blocks of ${blockSizeBytes} bytes; a blob holds at most ${MAX_BLOCKS}.`,
+      { hint: 'Use a larger block size.' }
+    )
+  }
+  log.debug(
+    `Uploading ${ctx.fileName} (${ctx.size} bytes) to ${formatSas(ctx.sas)} in ${count} blocks, ${parallelism} at a time`
+  )
+  const checksums = await fileChecksums(ctx.filePath, blockSizeBytes)
+  const blocks = planBlocks(checksums.sizeBytes, blockSizeBytes, checksums.blockMd5s)
+
+  await runPool(blocks, parallelism, async block => {
+    await ctx.transport.request({
+      method: 'PUT',
+      url: withQuery(ctx.sasUrl, { comp: 'block', blockid: block.id }),
+      operation: `upload block ${block.index + 1} of ${blocks.length} of ${ctx.fileName}`,
+      // A block is staged under its ID until committed; sending it again replaces it.
+      retry: 'idempotent',
+      headers: {
+        ...commonHeaders(),
+        'content-type': 'application/octet-stream',
+        'content-length': String(block.sizeBytes),
+        'content-md5': block.md5Base64
+      },
+      body: () => fileRange(ctx, block.index, block.start, block.end)
+    })
+    ctx.progress.complete(block.index, block.sizeBytes)
+  })
+
+  const response = await ctx.transport.request({
+    method: 'PUT',
+    url: withQuery(ctx.sasUrl, { comp: 'blocklist' }),
+    operation: `commit the ${blocks.length} blocks of ${ctx.fileName}`,
+    retry: 'idempotent',
+    headers: {
+      ...commonHeaders(),
+      'content-type': 'application/xml; charset=utf-8',
+      'x-ms-blob-content-type': 'application/octet-stream',
+      'x-ms-blob-content-md5': checksums.md5Base64
+    },
+    body: blockListXml(blocks)
+  })
+  return { method: 'block-list', blocks: blocks.length, etag: response.headers.etag }
+}
+
+function commonHeaders(): Record<string, string> {
+  // Sent per request, not per attempt; SAS requests do not sign the date, it only has to be sane.
+  return { 'x-ms-version': BLOB_API_VERSION, 'x-ms-date': new Date().toUTCString() }
+}
+
+/**
+ * A fresh stream of bytes start..end (inclusive), counted for progress as it is read. Opened per
+ * attempt, so a retry resends the range from its start; memory is one read buffer per stream.
+ */
+function fileRange(ctx: UploadContext, part: number, start: number, end: number): Readable {
+  const counter = new CountingStream(ctx.progress.attempt(part))
+  if (end < start) {
+    // An empty file: createReadStream cannot express an empty range.
+    counter.end()
+    return counter
+  }
+  // pipeline, not pipe: a read error destroys the counter, which fails the request.
+  return pipeline(createReadStream(ctx.filePath, { start, end }), counter, () => undefined)
+}
+
+/**
+ * Registers the URL and its signature as secrets before any request, so that neither can reach a
+ * log line, an error message or the job summary.
+ */
+function protectSas(sasUrl: string): SasDescription {
+  let sas: SasDescription
+  try {
+    sas = describeSas(sasUrl)
+  } catch {
+    throw new ActionError('The package upload URL given by Partner Center is not a valid URL.')
+  }
+  for (const secret of [sasUrl, ...sasSignatures(sasUrl)]) {
+    registerSecret(secret)
+    core.setSecret(secret)
+  }
+  return sas
+}
+
+function readSettings(options: UploadOptions): { blockSizeBytes: number; parallelism: number; singlePutMaxBytes: number } {
+  const blockSizeBytes = options.blockSizeBytes ?? 8 * MiB
+  const parallelism = options.parallelism ?? 4
+  const singlePutMaxBytes = options.singlePutMaxBytes ?? 64 * MiB
+  if (!Number.isInteger(blockSizeBytes) || blockSizeBytes < 1 || blockSizeBytes > MAX_BLOCK_BYTES) {
+    throw new ActionError(`Block size ${blockSizeBytes} is not a whole number of bytes between 1 and ${MAX_BLOCK_BYTES}.`)
+  }
+  if (!Number.isInteger(parallelism) || parallelism < 1) {
+    throw new ActionError(`Upload parallelism ${parallelism} is not a whole number of at least 1.`)
+  }
+  if (!Number.isInteger(singlePutMaxBytes) || singlePutMaxBytes < 0) {
+    throw new ActionError(`Single-upload limit ${singlePutMaxBytes} is not a whole number of bytes.`)
+  }
+  return { blockSizeBytes, parallelism, singlePutMaxBytes }
+}

@@ -1,0 +1,64 @@
+import { createHash, type Hash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { Transform, type TransformCallback } from 'node:stream'
+
+/** Size and checksums of a package file, as Partner Center and Azure Storage want them. */
+export interface Digest {
+  sizeBytes: number
+  /** Hex, for logs and the summary (what users compare with `sha256sum`). */
+  sha256: string
+  /** Base64 MD5, the form Azure Storage takes in Content-MD5 / x-ms-blob-content-md5. */
+  md5Base64: string
+}
+
+/** Accumulates SHA-256 and MD5 over chunks as they pass, so a file is never held whole in memory. */
+export class Digester {
+  private readonly sha256 = createHash('sha256')
+  private readonly md5: Hash = createHash('md5')
+  private bytes = 0
+
+  update(chunk: Buffer): void {
+    this.sha256.update(chunk)
+    this.md5.update(chunk)
+    this.bytes += chunk.length
+  }
+
+  get sizeBytes(): number {
+    return this.bytes
+  }
+
+  digest(): Digest {
+    return { sizeBytes: this.bytes, sha256: this.sha256.digest('hex'), md5Base64: this.md5.digest('base64') }
+  }
+}
+
+/**
+ * A pass-through stream that hashes what flows through it, and fails once more than `maxBytes`
+ * have passed (so a folder that zips to more than the limit stops early instead of filling the disk).
+ */
+export class DigestStream extends Transform {
+  readonly digester = new Digester()
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly onTooLarge: (bytes: number) => Error
+  ) {
+    super()
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.digester.update(chunk)
+    if (this.digester.sizeBytes > this.maxBytes) {
+      callback(this.onTooLarge(this.digester.sizeBytes))
+      return
+    }
+    callback(null, chunk)
+  }
+}
+
+/** Hashes a file in one streaming pass. */
+export async function digestFile(filePath: string): Promise<Digest> {
+  const digester = new Digester()
+  for await (const chunk of createReadStream(filePath)) digester.update(chunk as Buffer)
+  return digester.digest()
+}

@@ -29,9 +29,12 @@ export function blockId(index: number): string {
 export function planBlocks(sizeBytes: number, blockSizeBytes: number, md5s: readonly string[]): Block[] {
   const count = Math.ceil(sizeBytes / blockSizeBytes)
   if (md5s.length !== count) {
-    throw new ActionError(`The package file changed while it was being read (expected ${count} blocks, hashed ${md5s.length}).`, {
-      hint: 'Make sure no other step writes the package while it is uploaded.'
-    })
+    throw new ActionError(
+      `The package file changed while it was being read (expected ${count} blocks, hashed ${md5s.length}).`,
+      {
+        hint: 'Make sure no other step writes the package while it is uploaded.'
+      }
+    )
   }
   return Array.from({ length: count }, (_, index) => {
     const start = index * blockSizeBytes

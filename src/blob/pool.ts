@@ -3,7 +3,11 @@
  * no new item is started; those in flight are let finish (a request cannot be taken back), then the
  * first error is thrown.
  */
-export async function runPool<T>(items: readonly T[], limit: number, worker: (item: T) => Promise<void>): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  worker: (item: T) => Promise<void>
+): Promise<void> {
   let next = 0
   let failure: { error: unknown } | undefined
   const lane = async (): Promise<void> => {

@@ -19,16 +19,26 @@ export function explainUploadError(error: unknown, sas: SasDescription, now: num
       : code === 'AuthenticationFailed'
         ? 'its signature was not accepted (expired, or the URL was altered)'
         : `the service answered ${code ?? 'HTTP 403'}`
-    return new ActionError(redact(`The package upload URL was refused by blob storage: ${why}. Target: ${where}. ${error.message}`), {
-      hint: 'Upload URLs from Partner Center last about 24 hours. Run the action again: it creates a new package with a fresh upload URL.',
-      cause: error
-    })
+    return new ActionError(
+      redact(
+        `The package upload URL was refused by blob storage: ${why}. Target: ${where}. ${error.message}`
+      ),
+      {
+        hint: 'Upload URLs from Partner Center last about 24 hours. Run the action again: it creates a new package with a fresh upload URL.',
+        cause: error
+      }
+    )
   }
   if (error.status === 413 || code === 'RequestBodyTooLarge') {
-    return new ActionError(redact(`Blob storage refused the package as too large (RequestBodyTooLarge). Target: ${where}. ${error.message}`), {
-      hint: 'Lower the block size or the single-upload limit, or make the package smaller.',
-      cause: error
-    })
+    return new ActionError(
+      redact(
+        `Blob storage refused the package as too large (RequestBodyTooLarge). Target: ${where}. ${error.message}`
+      ),
+      {
+        hint: 'Lower the block size or the single-upload limit, or make the package smaller.',
+        cause: error
+      }
+    )
   }
   return error
 }

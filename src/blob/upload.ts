@@ -45,7 +45,11 @@ export interface UploadResult {
  * MD5 that the service checks, and is retried by the transport (each attempt reopens its file range),
  * so a corrupt or partial upload cannot be committed.
  */
-export async function uploadFileToSas(sasUrl: string, filePath: string, options: UploadOptions): Promise<UploadResult> {
+export async function uploadFileToSas(
+  sasUrl: string,
+  filePath: string,
+  options: UploadOptions
+): Promise<UploadResult> {
   const sas = protectSas(sasUrl)
   const settings = readSettings(options)
   const started = Date.now()
@@ -86,20 +90,23 @@ type Outcome = Pick<UploadResult, 'method' | 'blocks' | 'etag'>
 async function putBlob(ctx: UploadContext): Promise<Outcome> {
   log.debug(`Uploading ${ctx.fileName} (${ctx.size} bytes) to ${formatSas(ctx.sas)} with one Put Blob`)
   const { md5Base64 } = await fileChecksums(ctx.filePath)
-  const response = await ctx.transport.request({
-    method: 'PUT',
-    url: ctx.sasUrl,
-    operation: `upload ${ctx.fileName}`,
-    retry: 'idempotent',
-    headers: {
-      ...commonHeaders(),
-      'x-ms-blob-type': 'BlockBlob',
-      'content-type': 'application/octet-stream',
-      'content-length': String(ctx.size),
-      'content-md5': md5Base64
-    },
-    body: () => fileRange(ctx, 0, 0, ctx.size - 1)
-  })
+  const source = rangeSource(ctx, 0, 0, ctx.size - 1)
+  const response = await ctx.transport
+    .request({
+      method: 'PUT',
+      url: ctx.sasUrl,
+      operation: `upload ${ctx.fileName}`,
+      retry: 'idempotent',
+      headers: {
+        ...commonHeaders(),
+        'x-ms-blob-type': 'BlockBlob',
+        'content-type': 'application/octet-stream',
+        'content-length': String(ctx.size),
+        'content-md5': md5Base64
+      },
+      body: source.open
+    })
+    .finally(source.release)
   ctx.progress.complete(0, ctx.size)
   return { method: 'put-blob', blocks: 0, etag: response.headers.etag }
 }
@@ -119,20 +126,23 @@ async function putBlocks(ctx: UploadContext, blockSizeBytes: number, parallelism
   const blocks = planBlocks(checksums.sizeBytes, blockSizeBytes, checksums.blockMd5s)
 
   await runPool(blocks, parallelism, async block => {
-    await ctx.transport.request({
-      method: 'PUT',
-      url: withQuery(ctx.sasUrl, { comp: 'block', blockid: block.id }),
-      operation: `upload block ${block.index + 1} of ${blocks.length} of ${ctx.fileName}`,
-      // A block is staged under its ID until committed; sending it again replaces it.
-      retry: 'idempotent',
-      headers: {
-        ...commonHeaders(),
-        'content-type': 'application/octet-stream',
-        'content-length': String(block.sizeBytes),
-        'content-md5': block.md5Base64
-      },
-      body: () => fileRange(ctx, block.index, block.start, block.end)
-    })
+    const source = rangeSource(ctx, block.index, block.start, block.end)
+    await ctx.transport
+      .request({
+        method: 'PUT',
+        url: withQuery(ctx.sasUrl, { comp: 'block', blockid: block.id }),
+        operation: `upload block ${block.index + 1} of ${blocks.length} of ${ctx.fileName}`,
+        // A block is staged under its ID until committed; sending it again replaces it.
+        retry: 'idempotent',
+        headers: {
+          ...commonHeaders(),
+          'content-type': 'application/octet-stream',
+          'content-length': String(block.sizeBytes),
+          'content-md5': block.md5Base64
+        },
+        body: source.open
+      })
+      .finally(source.release)
     ctx.progress.complete(block.index, block.sizeBytes)
   })
 
@@ -158,18 +168,36 @@ function commonHeaders(): Record<string, string> {
 }
 
 /**
- * A fresh stream of bytes start..end (inclusive), counted for progress as it is read. Opened per
- * attempt, so a retry resends the range from its start; memory is one read buffer per stream.
+ * The body of one request: bytes start..end (inclusive) of the file, counted for progress as they
+ * are read. `open` gives a fresh stream per attempt, so a retry resends the range from its start, and
+ * memory is one read buffer per request in flight, whatever the block size. The HTTP client does not
+ * close a body whose request failed, so the previous attempt's stream (and its file descriptor) is
+ * closed here, on the next attempt and at the end.
  */
-function fileRange(ctx: UploadContext, part: number, start: number, end: number): Readable {
-  const counter = new CountingStream(ctx.progress.attempt(part))
-  if (end < start) {
-    // An empty file: createReadStream cannot express an empty range.
-    counter.end()
+function rangeSource(
+  ctx: UploadContext,
+  part: number,
+  start: number,
+  end: number
+): { open: () => Readable; release: () => void } {
+  let current: Readable | undefined
+  const release = (): void => {
+    current?.destroy()
+  }
+  const open = (): Readable => {
+    release()
+    const counter = new CountingStream(ctx.progress.attempt(part))
+    if (end < start) {
+      // An empty file: createReadStream cannot express an empty range.
+      counter.end()
+    } else {
+      // pipeline, not pipe: a read error destroys the counter, which fails the request.
+      pipeline(createReadStream(ctx.filePath, { start, end }), counter, () => undefined)
+    }
+    current = counter
     return counter
   }
-  // pipeline, not pipe: a read error destroys the counter, which fails the request.
-  return pipeline(createReadStream(ctx.filePath, { start, end }), counter, () => undefined)
+  return { open, release }
 }
 
 /**
@@ -190,12 +218,18 @@ function protectSas(sasUrl: string): SasDescription {
   return sas
 }
 
-function readSettings(options: UploadOptions): { blockSizeBytes: number; parallelism: number; singlePutMaxBytes: number } {
+function readSettings(options: UploadOptions): {
+  blockSizeBytes: number
+  parallelism: number
+  singlePutMaxBytes: number
+} {
   const blockSizeBytes = options.blockSizeBytes ?? 8 * MiB
   const parallelism = options.parallelism ?? 4
   const singlePutMaxBytes = options.singlePutMaxBytes ?? 64 * MiB
   if (!Number.isInteger(blockSizeBytes) || blockSizeBytes < 1 || blockSizeBytes > MAX_BLOCK_BYTES) {
-    throw new ActionError(`Block size ${blockSizeBytes} is not a whole number of bytes between 1 and ${MAX_BLOCK_BYTES}.`)
+    throw new ActionError(
+      `Block size ${blockSizeBytes} is not a whole number of bytes between 1 and ${MAX_BLOCK_BYTES}.`
+    )
   }
   if (!Number.isInteger(parallelism) || parallelism < 1) {
     throw new ActionError(`Upload parallelism ${parallelism} is not a whole number of at least 1.`)

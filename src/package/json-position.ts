@@ -27,21 +27,19 @@ const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't'])
 /** The first offending character, or undefined when the text is valid (or nests too deep to scan). */
 export function findJsonError(text: string): JsonErrorPosition | undefined {
   let i = 0
-  const fail = (): never => {
-    throw new SyntaxStop(i)
-  }
+  const stop = (): SyntaxStop => new SyntaxStop(i)
   const skipWhitespace = (): void => {
     while (i < text.length && WHITESPACE.has(text[i])) i++
   }
   const expect = (char: string): void => {
     skipWhitespace()
-    if (text[i] !== char) fail()
+    if (text[i] !== char) throw stop()
     i++
   }
   const string = (): void => {
     i++ // opening quote
     for (;;) {
-      if (i >= text.length) fail()
+      if (i >= text.length) throw stop()
       const char = text[i]
       if (char === '"') {
         i++
@@ -53,17 +51,17 @@ export function findJsonError(text: string): JsonErrorPosition | undefined {
           for (let k = 1; k <= 4; k++) {
             if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) {
               i += k
-              fail()
+              throw stop()
             }
           }
           i += 5
           continue
         }
-        if (!ESCAPES.has(text[i])) fail()
+        if (!ESCAPES.has(text[i])) throw stop()
         i++
         continue
       }
-      if (char < ' ') fail()
+      if (char < ' ') throw stop()
       i++
     }
   }
@@ -79,14 +77,16 @@ export function findJsonError(text: string): JsonErrorPosition | undefined {
       }
       for (;;) {
         skipWhitespace()
-        if (text[i] !== '"') fail()
+        if (text[i] !== '"') throw stop()
         string()
         expect(':')
         value()
         skipWhitespace()
         if (text[i] === ',') i++
-        else if (text[i] === '}') return void i++
-        else fail()
+        else if (text[i] === '}') {
+          i++
+          return
+        } else throw stop()
       }
     }
     if (char === '[') {
@@ -100,8 +100,10 @@ export function findJsonError(text: string): JsonErrorPosition | undefined {
         value()
         skipWhitespace()
         if (text[i] === ',') i++
-        else if (text[i] === ']') return void i++
-        else fail()
+        else if (text[i] === ']') {
+          i++
+          return
+        } else throw stop()
       }
     }
     if (char === '"') return string()
@@ -113,14 +115,14 @@ export function findJsonError(text: string): JsonErrorPosition | undefined {
     }
     NUMBER.lastIndex = i
     const number = NUMBER.exec(text)
-    if (!number || number[0] === '-' || number[0] === '') fail()
-    i += number?.[0].length ?? 0
+    if (!number) throw stop()
+    i += number[0].length
   }
 
   try {
     value()
     skipWhitespace()
-    if (i < text.length) fail()
+    if (i < text.length) throw stop()
     return undefined
   } catch (error) {
     if (!(error instanceof SyntaxStop)) return undefined // RangeError: nested too deep to scan

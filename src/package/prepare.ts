@@ -41,7 +41,10 @@ export interface PrepareOptions {
  * Turns the `package-path` input into a checked zip ready to upload. Runs before any write to
  * Partner Center, so a bad package fails the run at once and changes nothing.
  */
-export async function preparePackage(packagePath: string, options: PrepareOptions = {}): Promise<PreparedPackage> {
+export async function preparePackage(
+  packagePath: string,
+  options: PrepareOptions = {}
+): Promise<PreparedPackage> {
   const maxBytes = options.maxBytes ?? MAX_PACKAGE_BYTES
   if (!packagePath.trim()) {
     throw new InputError(INPUT, 'is empty.', 'Give the path of the package .zip, or of a folder to zip.')
@@ -57,7 +60,11 @@ export async function preparePackage(packagePath: string, options: PrepareOption
   }
   if (info.isDirectory()) return prepareFolder(packagePath, resolved, maxBytes, options.workDir)
   if (info.isFile()) return prepareZipFile(packagePath, resolved, info.size, maxBytes)
-  throw new InputError(INPUT, `'${packagePath}' is neither a file nor a folder.`, 'Give a .zip file or a folder.')
+  throw new InputError(
+    INPUT,
+    `'${packagePath}' is neither a file nor a folder.`,
+    'Give a .zip file or a folder.'
+  )
 }
 
 async function prepareZipFile(
@@ -74,7 +81,11 @@ async function prepareZipFile(
     )
   }
   if (sizeBytes === 0) {
-    throw new InputError(INPUT, `'${packagePath}' is an empty file.`, 'Check the step that builds the package.')
+    throw new InputError(
+      INPUT,
+      `'${packagePath}' is an empty file.`,
+      'Check the step that builds the package.'
+    )
   }
   if (sizeBytes > maxBytes) throw tooLarge(packagePath, sizeBytes, maxBytes, false)
   const entries = await inspectZip(packagePath, filePath, { kind: 'zip' })
@@ -116,7 +127,9 @@ async function prepareFolder(
   try {
     const fileName = `${path.basename(folder) || 'package'}.zip`
     const filePath = path.join(tempDir, fileName)
-    const digest = await zipFolder(files, filePath, maxBytes, bytes => tooLarge(packagePath, bytes, maxBytes, true))
+    const digest = await zipFolder(files, filePath, maxBytes, bytes =>
+      tooLarge(packagePath, bytes, maxBytes, true)
+    )
     // Read back through the same checks as a user's zip: what is validated is what is uploaded.
     const entries = await inspectZip(packagePath, filePath, source)
     return { filePath, fileName, ...digest, fromFolder: true, entries, cleanup }
@@ -157,7 +170,10 @@ async function statOrUndefined(filePath: string): Promise<Stats | undefined> {
   try {
     return await stat(filePath)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') {
+    if (
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+    ) {
       return undefined
     }
     throw error

@@ -33,7 +33,11 @@ export class ZipReadError extends Error {
  * `read`, each up to `maxEntryBytes`. The zip is read through a file descriptor with random access;
  * nothing else of it is loaded.
  */
-export async function readZip(zipPath: string, read: readonly string[], maxEntryBytes: number): Promise<ZipListing> {
+export async function readZip(
+  zipPath: string,
+  read: readonly string[],
+  maxEntryBytes: number
+): Promise<ZipListing> {
   let zip: yauzl.ZipFile
   try {
     // decodeStrings: false, so that an unsafe name (`../x`, `/etc/x`) is listed and judged by the
@@ -46,7 +50,12 @@ export async function readZip(zipPath: string, read: readonly string[], maxEntry
     const entries: ZipEntryInfo[] = []
     const wanted = new Map<string, yauzl.Entry>()
     for await (const entry of zip.eachEntry()) {
-      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false)
+      const name = yauzl.getFileNameLowLevel(
+        entry.generalPurposeBitFlag,
+        entry.fileNameRaw,
+        entry.extraFields,
+        false
+      )
       entries.push({ name, isDirectory: name.endsWith('/'), uncompressedSize: entry.uncompressedSize })
       // The first of duplicate names is kept; duplicates are refused by the caller anyway.
       if (read.includes(name) && !wanted.has(name)) wanted.set(name, entry)

@@ -55,9 +55,11 @@ export function checkEntries(input: string, entries: ZipEntryInfo[], source: Pac
     )
   }
 
-  const problems = REQUIRED_ROOT_FILES.filter(name => !seen.has(name)).map(name => missingRootFile(name, files, source))
+  const problems = REQUIRED_ROOT_FILES.filter(name => !seen.has(name)).map(name =>
+    missingRootFile(name, files, source)
+  )
   if (problems.length > 0) {
-    throw new InputError(input, `${problems.join(' ')}`, rootFileHint(source, problems))
+    throw new InputError(input, problems.join(' '), rootFileHint(source, problems))
   }
   return files.length
 }
@@ -66,7 +68,11 @@ export function checkEntries(input: string, entries: ZipEntryInfo[], source: Pac
 export function checkTemplates(input: string, contents: Map<string, ZipEntryContent>): void {
   const main = parseEntry(input, contents, MAIN_TEMPLATE)
   if (!isObject(main)) {
-    throw new InputError(input, `${MAIN_TEMPLATE} is not a JSON object.`, 'It must be an ARM deployment template.')
+    throw new InputError(
+      input,
+      `${MAIN_TEMPLATE} is not a JSON object.`,
+      'It must be an ARM deployment template.'
+    )
   }
   const missing = [
     typeof main.$schema !== 'string' ? '"$schema"' : undefined,
@@ -117,7 +123,8 @@ function parseEntry(input: string, contents: Map<string, ZipEntryContent>, name:
 /** Where and why JSON.parse failed, in words a user can act on. */
 function describeJsonError(error: unknown, text: string): string {
   const where = findJsonError(text)
-  if (where) return `unexpected ${where.found} at line ${where.line}, column ${where.column} (character ${where.offset})`
+  if (where)
+    return `unexpected ${where.found} at line ${where.line}, column ${where.column} (character ${where.offset})`
   // Not found by the scanner (too deeply nested): JSON.parse's own words, first line only.
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]
 }

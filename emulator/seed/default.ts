@@ -1,0 +1,208 @@
+// The default seed: one Entra tenant with the demo app and three apps that fail in known ways, an
+// Azure Application offer that is live (two plans with Processed packages at 1.0.0), SaaS, container
+// and VM offers, two Azure apps whose next submission fails, and filler offers so /products pages.
+// All ids are fixed so tests, docs and demos can rely on them.
+import type { Seed } from '../types.js'
+
+export const DEMO_TENANT_ID = '4a8f0b4e-6c1d-4c6e-9a57-2f3b1e0d9c11'
+export const DEMO_TENANT_DOMAIN = 'contoso.onmicrosoft.com'
+
+export const DEMO_CREDENTIALS = {
+  tenantId: DEMO_TENANT_ID,
+  tenantDomain: DEMO_TENANT_DOMAIN,
+  clientId: '5b0f8f5e-1c2a-4d3b-8e4f-a1b2c3d4e5f6',
+  clientSecret: 'EMU~demo.S3cr3t-value_0123456789abcdef'
+} as const
+
+/** ID of the demo app's secret: sending it instead of the value fails with AADSTS7000215. */
+export const DEMO_SECRET_ID = '9d2c7a41-3b6e-4f80-a5c9-0e1f2d3c4b5a'
+
+/** Registered in Entra but not added to Partner Center: tokens work, the v1 API answers 403. */
+export const NO_ROLE_APP = { clientId: '6c1e9f6f-2d3b-4e4c-9f50-b2c3d4e5f607', clientSecret: 'EMU~norole.S3cr3t-value_0123456789abcdef' } as const
+/** Disabled app: AADSTS7000112. */
+export const DISABLED_APP = { clientId: '7d2fa070-3e4c-4f5d-a061-c3d4e5f60718', clientSecret: 'EMU~disabled.S3cr3t-value_0123456789abcdef' } as const
+/** App whose only secret has expired: AADSTS7000222. */
+export const EXPIRED_SECRET_APP = { clientId: '8e30b181-4f5d-4a6e-b172-d4e5f6071829', clientSecret: 'EMU~expired.S3cr3t-value_0123456789abcdef' } as const
+/** Developer role in Partner Center: reads work, writes answer 403. */
+export const DEVELOPER_APP = { clientId: '9f41c292-5a6e-4b7f-8283-e5f60718293a', clientSecret: 'EMU~developer.S3cr3t-value_0123456789abcdef' } as const
+
+export const CONTOSO_APP = {
+  productId: '0f6d8a3c-2b1e-4c5d-9e8f-1a2b3c4d5e60',
+  offerId: 'contoso-app',
+  name: 'Contoso App',
+  liveSubmissionId: '1152921505697700001',
+  plans: {
+    standard: {
+      planId: 'standard',
+      variantId: '1a7e9b4d-3c2f-4d6e-8f90-2b3c4d5e6f71',
+      subType: 'solution-template',
+      packageId: '3c90bd6f-5e41-4f80-ab12-4d5e6f7a8b93',
+      version: '1.0.0'
+    },
+    managed: {
+      planId: 'managed',
+      variantId: '2b8fac5e-4d30-4e7f-9a01-3c4d5e6f7a82',
+      subType: 'managed-application',
+      packageId: '4da1ce70-6f52-4091-bc23-5e6f7a8b9ca4',
+      version: '1.0.0'
+    }
+  }
+} as const
+
+export const CONTOSO_SAAS = { productId: '5eb2df81-7063-41a2-8d34-6f7a8b9cadb5', offerId: 'contoso-saas', resourceType: 'SoftwareAsAService' } as const
+export const CONTOSO_CONTAINER = { productId: '6fc3e092-8174-42b3-9e45-7a8b9cadbec6', offerId: 'contoso-container', resourceType: 'AzureContainer' } as const
+export const CONTOSO_VM = { productId: '70d4f1a3-9285-43c4-af56-8b9cadbecfd7', offerId: 'contoso-vm', resourceType: 'AzureThirdPartyVirtualMachine' } as const
+
+/** Azure app whose next submission fails automated validation. */
+export const FAILING_VALIDATION_APP = {
+  productId: '81e502b4-a396-44d5-b067-9cadbecfd0e8',
+  offerId: 'contoso-app-invalid',
+  planId: 'standard',
+  variantId: '92f613c5-b4a7-45e6-8178-adbecfd0e1f9',
+  packageId: 'a30724d6-c5b8-46f7-9289-becfd0e1f20a'
+} as const
+/** Azure app whose next submission fails certification. */
+export const FAILING_CERTIFICATION_APP = {
+  productId: 'b41835e7-d6c9-4708-a39a-cfd0e1f2031b',
+  offerId: 'contoso-app-uncertified',
+  planId: 'standard',
+  variantId: 'c52946f8-e7da-4819-b4ab-d0e1f203142c',
+  packageId: 'd63a5709-f8eb-492a-85bc-e1f20314253d'
+} as const
+
+/** Filler offers in the default seed (16 offers in all → 4 pages at page size 5). */
+export const DEFAULT_FILLER_OFFERS = 10
+export const DEFAULT_PRODUCT_COUNT = 6 + DEFAULT_FILLER_OFFERS
+
+/** Publisher tenant and principal used by the managed plan's authorization. */
+export const MANAGED_AUTHORIZATION = {
+  tenantId: 'e74b6810-09fc-4a3b-96cd-f20314253647',
+  principalId: 'f85c7921-1a0d-4b4c-a7de-031425364758',
+  roleDefinitionId: '8e3af657-a8ff-443c-a75c-2fe8c4bcb635' // Owner
+} as const
+
+export function defaultSeed(): Seed {
+  const secret = (id: string, value: string, expired = false) => ({ id, value, expired })
+  return {
+    identities: {
+      tenants: [
+        {
+          id: DEMO_TENANT_ID,
+          displayName: 'Contoso',
+          domains: [DEMO_TENANT_DOMAIN],
+          apps: [
+            {
+              clientId: DEMO_CREDENTIALS.clientId,
+              displayName: 'partner-center-publish-demo',
+              partnerCenterRole: 'Manager',
+              secrets: [secret(DEMO_SECRET_ID, DEMO_CREDENTIALS.clientSecret)],
+              certificates: [],
+              federatedCredentials: []
+            },
+            {
+              clientId: NO_ROLE_APP.clientId,
+              displayName: 'not-in-partner-center',
+              partnerCenterRole: null,
+              secrets: [secret('1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a00', NO_ROLE_APP.clientSecret)]
+            },
+            {
+              clientId: DISABLED_APP.clientId,
+              displayName: 'disabled-app',
+              disabled: true,
+              partnerCenterRole: 'Manager',
+              secrets: [secret('2f3e4d5c-6b7a-4899-ab7c-6d5e4f3a2b11', DISABLED_APP.clientSecret)]
+            },
+            {
+              clientId: EXPIRED_SECRET_APP.clientId,
+              displayName: 'expired-secret-app',
+              partnerCenterRole: 'Manager',
+              secrets: [secret('3a4f5e6d-7c8b-49aa-bc8d-7e6f5a4b3c22', EXPIRED_SECRET_APP.clientSecret, true)]
+            },
+            {
+              clientId: DEVELOPER_APP.clientId,
+              displayName: 'developer-role-app',
+              partnerCenterRole: 'Developer',
+              secrets: [secret('4b5a6f7e-8d9c-4abb-8d9e-8f7a6b5c4d33', DEVELOPER_APP.clientSecret)]
+            }
+          ]
+        }
+      ]
+    },
+    offers: [
+      {
+        productId: CONTOSO_APP.productId,
+        resourceType: 'AzureApplication',
+        offerId: CONTOSO_APP.offerId,
+        name: CONTOSO_APP.name,
+        listing: {
+          title: 'Contoso App',
+          summary: 'Deploy Contoso to your subscription',
+          shortDescription: 'Contoso, as an Azure Application',
+          description: '<p>Contoso App deploys the Contoso stack.</p>',
+          publisherName: 'Contoso'
+        },
+        plans: [
+          {
+            planId: 'standard',
+            name: 'Standard',
+            variantId: CONTOSO_APP.plans.standard.variantId,
+            subType: 'solution-template',
+            packageVersion: '1.0.0',
+            packageId: CONTOSO_APP.plans.standard.packageId
+          },
+          {
+            planId: 'managed',
+            name: 'Managed',
+            variantId: CONTOSO_APP.plans.managed.variantId,
+            subType: 'managed-application',
+            packageVersion: '1.0.0',
+            packageId: CONTOSO_APP.plans.managed.packageId,
+            packageConfiguration: {
+              publicAzureTenantID: MANAGED_AUTHORIZATION.tenantId,
+              publicAzureAuthorizations: [
+                { principalID: MANAGED_AUTHORIZATION.principalId, roleDefinitionID: MANAGED_AUTHORIZATION.roleDefinitionId }
+              ]
+            }
+          }
+        ],
+        submissions: [{ id: CONTOSO_APP.liveSubmissionId, state: 'Published', substate: 'InStore' }]
+      },
+      { productId: CONTOSO_SAAS.productId, resourceType: 'SoftwareAsAService', offerId: CONTOSO_SAAS.offerId, name: 'Contoso SaaS' },
+      { productId: CONTOSO_CONTAINER.productId, resourceType: 'AzureContainer', offerId: CONTOSO_CONTAINER.offerId, name: 'Contoso Container' },
+      { productId: CONTOSO_VM.productId, resourceType: 'AzureThirdPartyVirtualMachine', offerId: CONTOSO_VM.offerId, name: 'Contoso VM' },
+      {
+        productId: FAILING_VALIDATION_APP.productId,
+        resourceType: 'AzureApplication',
+        offerId: FAILING_VALIDATION_APP.offerId,
+        name: 'Contoso App (fails validation)',
+        failNextSubmission: 'validation',
+        plans: [
+          {
+            planId: 'standard',
+            name: 'Standard',
+            variantId: FAILING_VALIDATION_APP.variantId,
+            packageVersion: '1.0.0',
+            packageId: FAILING_VALIDATION_APP.packageId
+          }
+        ]
+      },
+      {
+        productId: FAILING_CERTIFICATION_APP.productId,
+        resourceType: 'AzureApplication',
+        offerId: FAILING_CERTIFICATION_APP.offerId,
+        name: 'Contoso App (fails certification)',
+        failNextSubmission: 'certification',
+        plans: [
+          {
+            planId: 'standard',
+            name: 'Standard',
+            variantId: FAILING_CERTIFICATION_APP.variantId,
+            packageVersion: '1.0.0',
+            packageId: FAILING_CERTIFICATION_APP.packageId
+          }
+        ]
+      }
+    ],
+    generate: { offers: DEFAULT_FILLER_OFFERS }
+  }
+}

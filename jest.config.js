@@ -9,6 +9,7 @@ export default {
   },
   testMatch: ['**/__tests__/**/*.test.ts'],
   setupFiles: ['<rootDir>/__tests__/helpers/nock-setup.cjs'],
+  reporters: ['default', '<rootDir>/__tests__/helpers/summary-reporter.cjs'],
   testTimeout: 30000,
   // End-to-end suites spawn the bundle and an emulator each; two workers fit a 2-core machine.
   maxWorkers: 2

@@ -2,7 +2,9 @@ import * as core from '@actions/core'
 import { COMMAND_HANDLERS } from './commands/index.js'
 import { createContext, type ContextOverrides, type RunContext } from './context.js'
 import { ActionError, CancelledError, InputError, errorMessage } from './errors.js'
+import { scaledClock, type Clock } from './clock.js'
 import { redact } from './http/redact.js'
+import { isLoopback } from './http/url-policy.js'
 import { readInputs, type ActionInputs, type InputReader } from './inputs.js'
 import { log } from './log.js'
 import type { Report } from './report/report.js'
@@ -23,7 +25,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const stopSignals = watchForCancellation(() => ctx)
   try {
     inputs = readInputs(options.getInput, options.env)
-    ctx = createContext(inputs, options)
+    ctx = createContext(inputs, { clock: rehearsalClock(inputs, options.env ?? process.env), ...options })
     const handler = COMMAND_HANDLERS[inputs.command]
     if (!handler) throw new InputError('command', `'${inputs.command}' is not available in this build.`)
     const report = await handler(ctx)
@@ -33,6 +35,26 @@ export async function run(options: RunOptions = {}): Promise<void> {
   } finally {
     stopSignals()
   }
+}
+
+/** Environment variable: run waits faster, to match an emulator started with `--time-scale`. */
+export const TIME_SCALE_VARIABLE = 'PARTNER_CENTER_PUBLISH_TIME_SCALE'
+
+/**
+ * Honoured only when every service URL is a loopback address: a rehearsal against the emulator
+ * may compress time; a run against Partner Center never does.
+ */
+function rehearsalClock(inputs: ActionInputs, env: NodeJS.ProcessEnv): Clock | undefined {
+  const value = env[TIME_SCALE_VARIABLE]
+  if (!value) return undefined
+  const scale = Number(value)
+  const local = [inputs.authorityHost, inputs.ingestionApiUrl, inputs.productIngestionApiUrl].every(url => isLoopback(new URL(url).hostname))
+  if (!local || !Number.isFinite(scale) || scale < 1 || scale > 10_000) {
+    log.warning(`${TIME_SCALE_VARIABLE} is ignored: it applies only to services on a loopback address, with a scale from 1 to 10000.`)
+    return undefined
+  }
+  log.info(`Rehearsal: waits run ${scale} times faster (${TIME_SCALE_VARIABLE}).`)
+  return scaledClock(scale)
 }
 
 async function fail(error: unknown, inputs: ActionInputs | undefined): Promise<void> {

@@ -137,7 +137,7 @@ export function makeZip(files: Record<string, string | Buffer>, deflate = true):
 
 export const GOOD_PACKAGE = () =>
   makeZip({
-    'mainTemplate.json': JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', resources: [] }),
+    'mainTemplate.json': JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', resources: [PID_RESOURCE] }),
     'createUiDefinition.json': JSON.stringify({ handler: 'Microsoft.Azure.CreateUIDef', version: '0.1.2-preview', parameters: {} })
   })
 
@@ -149,3 +149,6 @@ export async function putBlob(sasUrl: string, data: Buffer, headers: Record<stri
     body: data
   })
 }
+
+/** The partner usage attribution deployment Partner Center expects in mainTemplate.json. */
+export const PID_RESOURCE = { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'pid-00000000-0000-0000-0000-000000000000-partnercenter', properties: { mode: 'Incremental', template: { resources: [] } } }

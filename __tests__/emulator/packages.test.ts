@@ -94,12 +94,13 @@ describe('packages', () => {
   it.each([
     ['not a zip', Buffer.from('hello, not a zip at all, definitely not'), 'InvalidPackage'],
     ['missing createUiDefinition.json', makeZip({ 'mainTemplate.json': '{}' }), 'MissingRequiredFile'],
+    ['no partner usage attribution', makeZip({ 'mainTemplate.json': '{"resources": []}', 'createUiDefinition.json': '{}' }), 'MissingPartnerUsageAttribution'],
     ['files nested in a folder', makeZip({ 'app/mainTemplate.json': '{}', 'app/createUiDefinition.json': '{}' }, false), 'MissingRequiredFile'],
     ['invalid JSON', makeZip({ 'mainTemplate.json': '{ nope', 'createUiDefinition.json': '{}' }), 'InvalidJson']
   ])('ProcessFailed: %s', async (_n, zip, code) => {
     const r = await uploadAndProcess(zip)
     expect(r.body.state).toBe('ProcessFailed')
-    expect(r.body.validationItems[0]).toMatchObject({ errorCode: code, severity: 'Error', message: expect.any(String), resource: expect.any(String) })
+    expect(r.body.validationItems).toContainEqual({ errorCode: code, severity: 'Error', message: expect.any(String), resource: expect.any(String) })
   })
 })
 

@@ -1,10 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import nock from 'nock'
 import { HttpError } from '../../src/http/http-error.js'
 import { Transport, type TokenSource } from '../../src/http/transport.js'
 import { fakeClock } from '../helpers/fake-clock.js'
 
 const BASE = 'https://api.example.test'
+
+/**
+ * A real server on 127.0.0.1 that destroys the first `resets` connections without answering, then
+ * answers 201/200: connection resets are tested on a real socket, not a mock.
+ */
+async function resettingServer(resets: number): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  let hits = 0
+  const server: Server = createServer((req, res) => {
+    hits++
+    req.resume()
+    if (hits <= resets) return req.socket.destroy()
+    res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' }).end('{"ok":1}')
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}`, hits: () => hits, close: () => new Promise(resolve => server.close(() => resolve())) }
+}
 
 function transport(clock = fakeClock()) {
   return { clock, t: new Transport({ userAgent: 'partner-center-publish/test', clock, random: () => 0.5 }) }
@@ -44,11 +63,17 @@ describe('Transport', () => {
   })
 
   it('retries reads after connection resets', async () => {
-    nock(BASE).get('/r').replyWithError('socket hang up').get('/r').reply(200, { ok: 1 })
-    const { t, clock } = transport()
-    const res = await t.request({ method: 'GET', url: `${BASE}/r`, operation: 'read', retry: 'idempotent' })
-    expect(res.body).toEqual({ ok: 1 })
-    expect(clock.sleeps).toHaveLength(1)
+    nock.enableNetConnect('127.0.0.1')
+    const server = await resettingServer(2)
+    try {
+      const { t, clock } = transport()
+      const res = await t.request({ method: 'GET', url: `${server.url}/r`, operation: 'read', retry: 'idempotent' })
+      expect(res.body).toEqual({ ok: 1 })
+      expect(clock.sleeps).toHaveLength(2)
+      expect(server.hits()).toBe(3)
+    } finally {
+      await server.close()
+    }
   })
 
   it('gives up after the attempt budget with the last answer', async () => {
@@ -66,10 +91,17 @@ describe('Transport', () => {
     const e1 = (await t.request({ method: 'POST', url: `${BASE}/p`, operation: 'create', retry: 'create', json: {} }).catch(e => e)) as HttpError
     expect(e1.details).toMatchObject({ status: 500, outcomeUnknown: true, attempts: 1 })
 
-    nock(BASE).post('/p').replyWithError('socket hang up')
-    const e2 = (await t.request({ method: 'POST', url: `${BASE}/p`, operation: 'create', retry: 'create', json: {} }).catch(e => e)) as HttpError
-    expect(e2.details).toMatchObject({ status: undefined, networkCode: 'ECONNRESET', outcomeUnknown: true, attempts: 1 })
     expect(nock.pendingMocks()).toEqual([])
+
+    nock.enableNetConnect('127.0.0.1')
+    const server = await resettingServer(1)
+    try {
+      const e2 = (await t.request({ method: 'POST', url: `${server.url}/p`, operation: 'create', retry: 'create', json: {} }).catch(e => e)) as HttpError
+      expect(e2.details).toMatchObject({ status: undefined, networkCode: 'ECONNRESET', outcomeUnknown: true, attempts: 1 })
+      expect(server.hits()).toBe(1)
+    } finally {
+      await server.close()
+    }
   })
 
   it('retries a create on 429 (refused before processing) and on 4xx says the outcome is known', async () => {

@@ -143,11 +143,22 @@ export function inspectAzureAppPackage(file: string, displayName: string): Valid
         )
         continue
       }
+      let parsed: unknown
       try {
         const text = readEntry(fd, entry).toString('utf8').replace(/^\uFEFF/, '')
-        JSON.parse(text)
+        parsed = JSON.parse(text)
       } catch (e) {
         problems.push(item('InvalidJson', `${required} is not valid JSON: ${(e as Error).message}`, required))
+        continue
+      }
+      if (required === 'mainTemplate.json' && !hasPartnerUsageAttribution(parsed)) {
+        problems.push(
+          item(
+            'MissingPartnerUsageAttribution',
+            'mainTemplate.json has no partner usage attribution: add a Microsoft.Resources/deployments resource named pid-<GUID>-partnercenter.',
+            required
+          )
+        )
       }
     }
     return problems
@@ -156,4 +167,22 @@ export function inspectAzureAppPackage(file: string, displayName: string): Valid
   } finally {
     if (fd !== undefined) closeSync(fd)
   }
+}
+
+/**
+ * Stricter reading (emulator/README.md): public clients report ProcessFailed for templates without
+ * the `pid-<GUID>-partnercenter` deployment (AZPC rewrites it before upload), so the emulator checks it.
+ */
+function hasPartnerUsageAttribution(template: unknown): boolean {
+  const resources = (template as { resources?: unknown } | null)?.resources
+  const list = Array.isArray(resources) ? resources : resources && typeof resources === 'object' ? Object.values(resources) : []
+  return list.some(r => {
+    const res = r as { type?: unknown; name?: unknown }
+    return (
+      typeof res.type === 'string' &&
+      res.type.toLowerCase() === 'microsoft.resources/deployments' &&
+      typeof res.name === 'string' &&
+      /^pid-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-partnercenter$/i.test(res.name)
+    )
+  })
 }

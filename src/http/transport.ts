@@ -64,7 +64,8 @@ export interface TransportOptions {
  * typed errors that carry the request and correlation ids.
  */
 export class Transport {
-  private readonly client: HttpClient
+  /** One client per protocol: http-client reuses its keep-alive agent for any URL it is given. */
+  private readonly clients = new Map<string, HttpClient>()
   private readonly policy: RetryPolicy
   private readonly clock: Clock
   private readonly random: () => number
@@ -76,12 +77,21 @@ export class Transport {
     this.clock = options.clock ?? systemClock
     this.random = options.random ?? Math.random
     this.debug = options.debug ?? (() => undefined)
-    this.client = new HttpClient(options.userAgent, [], {
-      allowRetries: false,
-      keepAlive: true,
-      socketTimeout: options.socketTimeoutMs ?? 100_000,
-      allowRedirectDowngrade: false
-    })
+  }
+
+  private client(url: string): HttpClient {
+    const protocol = new URL(url).protocol
+    let client = this.clients.get(protocol)
+    if (!client) {
+      client = new HttpClient(this.options.userAgent, [], {
+        allowRetries: false,
+        keepAlive: true,
+        socketTimeout: this.options.socketTimeoutMs ?? 100_000,
+        allowRedirectDowngrade: false
+      })
+      this.clients.set(protocol, client)
+    }
+    return client
   }
 
   /** Requests sent so far, retries included (for the benchmark and the summary). */
@@ -97,8 +107,10 @@ export class Transport {
       const started = this.clock.now()
       let response: HttpResponse<T> | undefined
       let networkError: (Error & { code?: string }) | undefined
+      // Outside the try: a sign-in failure is its own error, not a network error of this request.
+      const token = spec.auth ? await spec.auth.getToken() : undefined
       try {
-        response = await this.send<T>(spec)
+        response = await this.send<T>(spec, token)
       } catch (error) {
         networkError = error as Error & { code?: string }
       }
@@ -144,7 +156,7 @@ export class Transport {
     await this.clock.sleep(delayMs)
   }
 
-  private async send<T>(spec: RequestSpec): Promise<HttpResponse<T>> {
+  private async send<T>(spec: RequestSpec, token: string | undefined): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...spec.headers }
     let data: string | Readable | null = null
     if (spec.json !== undefined) {
@@ -160,9 +172,9 @@ export class Transport {
       headers['content-length'] = String(spec.body.length)
     }
     if (typeof data === 'string') headers['content-length'] = String(Buffer.byteLength(data))
-    if (spec.auth) headers.authorization = `Bearer ${await spec.auth.getToken()}`
+    if (token) headers.authorization = `Bearer ${token}`
     this.requestCount++
-    const res: HttpClientResponse = await this.client.request(spec.method, spec.url, data, headers)
+    const res: HttpClientResponse = await this.client(spec.url).request(spec.method, spec.url, data, headers)
     const text = spec.method === 'HEAD' ? '' : await res.readBody()
     const responseHeaders: Record<string, string | undefined> = {}
     for (const [name, value] of Object.entries(res.message.headers)) {

@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/**
+ * Runs the bundled action exactly as the runner does: `node dist/index.js` with INPUT_* variables
+ * (upper case, hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, outputs in the heredoc
+ * format. Under Node 20 (this machine's) or Node 24 (the `node` package, what GitHub runs).
+ */
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const BUNDLE = join(ROOT, 'dist/index.js')
+export const NODE24 = join(ROOT, 'node_modules/node/bin/node')
+
+export type NodeRuntime = 'node20' | 'node24'
+export const RUNTIMES: NodeRuntime[] = existsSync(NODE24) ? ['node20', 'node24'] : ['node20']
+
+export interface ActionRun {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** Every file the run wrote in its temp folder (work files, exports), for leak scans. */
+  files: Record<string, string>
+  durationMs: number
+}
+
+export interface RunOptions {
+  inputs: Record<string, string>
+  env?: Record<string, string>
+  runtime?: NodeRuntime
+  /** Sends this signal after the given delay (cancellation tests). */
+  signalAfterMs?: { signal: NodeJS.Signals; ms: number }
+  timeoutMs?: number
+}
+
+export async function runAction(options: RunOptions): Promise<ActionRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'pcp-run-'))
+  const outputFile = join(dir, 'github_output')
+  const summaryFile = join(dir, 'step_summary')
+  writeFileSync(outputFile, '')
+  writeFileSync(summaryFile, '')
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    GITHUB_WORKSPACE: dir,
+    ...options.env
+  }
+  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  const node = options.runtime === 'node24' ? NODE24 : process.execPath
+  const started = Date.now()
+  const child = spawn(node, [BUNDLE], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', d => (stdout += d))
+  child.stderr.on('data', d => (stderr += d))
+  if (options.signalAfterMs) setTimeout(() => child.kill(options.signalAfterMs!.signal), options.signalAfterMs.ms)
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve => child.on('close', (c, s) => resolve([c, s])))
+  clearTimeout(killer)
+  const files: Record<string, string> = {}
+  collectFiles(dir, files)
+  const run: ActionRun = {
+    code,
+    signal,
+    stdout,
+    stderr,
+    outputs: parseOutputs(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+    files,
+    durationMs: Date.now() - started
+  }
+  rmSync(dir, { recursive: true, force: true })
+  return run
+}
+
+/** GITHUB_OUTPUT as @actions/core writes it: `name<<delimiter\nvalue\ndelimiter\n`. */
+export function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<=]+)<<(.+)$/.exec(lines[i])
+    if (!match) continue
+    const [, name, delimiter] = match
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
+    outputs[name] = value.join('\n')
+  }
+  return outputs
+}
+
+function collectFiles(dir: string, into: Record<string, string>): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name)
+    const stat = statSync(path)
+    if (stat.isDirectory()) collectFiles(path, into)
+    else if (stat.size < 5 * 1024 * 1024) into[path] = readFileSync(path, 'latin1')
+  }
+}
+
+/**
+ * Every place a run writes, as one text, for leak scans. `::add-mask::` lines are left out: they are
+ * how the runner learns what to mask, and the runner never prints them.
+ */
+export function everythingWritten(run: ActionRun): string {
+  const stdout = run.stdout
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  return [stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ...Object.values(run.files)].join('\n')
+}
+
+/** The `::error::` annotations of a run. */
+export function errorAnnotations(run: ActionRun): string[] {
+  return run.stdout
+    .split('\n')
+    .filter(line => line.startsWith('::error'))
+    .map(line => line.replace(/^::error[^:]*::/, '').replace(/%0A/g, '\n').replace(/%25/g, '%').replace(/%0D/g, '\r'))
+}

@@ -1,0 +1,74 @@
+// `npm run demo`: starts the built-in Partner Center emulator, then runs the bundled action the way
+// the GitHub runner does (INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) for
+// list, show and a publish to preview, and prints each step's outputs and job summary.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const TIME_SCALE = '60'
+
+const emulator = spawn(process.execPath, [join(root, 'emulator/dist/index.js'), '--port', '0', '--quiet', '--time-scale', TIME_SCALE], {
+  stdio: ['ignore', 'pipe', 'inherit']
+})
+const banner = await new Promise((resolve, reject) => {
+  let text = ''
+  emulator.stdout.on('data', chunk => {
+    text += chunk
+    if (/client-secret: \S+/.test(text)) resolve(text)
+  })
+  emulator.on('exit', code => reject(new Error(`the emulator exited (${code})`)))
+})
+const field = name => new RegExp(`${name}: (\\S+)`).exec(banner)[1]
+const url = /listening on (http:\/\/\S+)/.exec(banner)[1]
+console.log(`Partner Center emulator on ${url}\n`)
+
+const connection = {
+  'tenant-id': field('tenant-id'),
+  'client-id': field('client-id'),
+  'client-secret': field('client-secret'),
+  'authority-host': field('authority-host'),
+  'ingestion-api-url': field('ingestion-api-url'),
+  'product-ingestion-api-url': field('product-ingestion-api-url')
+}
+
+async function step(title, inputs) {
+  const dir = mkdtempSync(join(tmpdir(), 'pcp-demo-'))
+  const output = join(dir, 'output')
+  const summary = join(dir, 'summary')
+  writeFileSync(output, '')
+  writeFileSync(summary, '')
+  const env = { ...process.env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: dir, PARTNER_CENTER_PUBLISH_TIME_SCALE: TIME_SCALE }
+  for (const [name, value] of Object.entries({ ...connection, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value
+  console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 90 - title.length))}\n`)
+  const started = Date.now()
+  const code = await new Promise(resolve => spawn(process.execPath, [join(root, 'dist/index.js')], { env, stdio: 'inherit' }).on('exit', resolve))
+  console.log(`\n--- outputs (exit code ${code}, ${Date.now() - started} ms)`)
+  const text = readFileSync(output, 'utf8')
+  for (const [, name, , value] of Array.from(text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))) {
+    console.log(`${name} = ${value.length > 300 ? `${value.slice(0, 300)}…` : value}`)
+  }
+  console.log('\n--- job summary\n')
+  console.log(readFileSync(summary, 'utf8'))
+  rmSync(dir, { recursive: true, force: true })
+  if (code !== 0) throw new Error(`${title} failed`)
+}
+
+try {
+  await step('list: every offer', { command: 'list' })
+  await step('show: contoso-app', { command: 'show', 'offer-id': 'contoso-app' })
+  await step('publish: contoso-app 1.1.0 to preview', {
+    command: 'publish',
+    'offer-id': 'contoso-app',
+    'package-path': join(root, 'examples/azure-app-package'),
+    'technical-configuration': join(root, 'examples/technical-configuration.yaml'),
+    version: '1.1.0',
+    target: 'preview'
+  })
+  await step('go-live: contoso-app', { command: 'go-live', 'offer-id': 'contoso-app' })
+  console.log('\nDemo finished: the emulator was reset by stopping it; nothing left running.')
+} finally {
+  emulator.kill('SIGINT')
+}

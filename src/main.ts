@@ -62,7 +62,9 @@ async function fail(error: unknown, inputs: ActionInputs | undefined): Promise<v
   const hint = error instanceof ActionError && error.hint ? redact(error.hint) : undefined
   if (!(error instanceof ActionError) && error instanceof Error && error.stack) log.debug(error.stack)
   const title = error instanceof InputError ? 'Invalid input' : inputs ? `partner-center-publish ${inputs.command} failed` : 'partner-center-publish failed'
-  const report: Report = { title, outputs: {}, sections: [] }
+  // A failure may carry what is known so far (a failed job's outputs and its error table).
+  const partial = (error as { report?: Report }).report
+  const report: Report = { title, outputs: partial?.outputs ?? {}, sections: partial?.sections ?? [] }
   try {
     await writeReport(report, { message, hint })
   } catch (writeError) {

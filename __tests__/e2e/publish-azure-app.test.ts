@@ -71,7 +71,7 @@ describe('publish an Azure Application through the bundle', () => {
   })
 
   it('goes live with target live', async () => {
-    const run = await publish({ target: 'live', 'plan-id': 'standard' })
+    const run = await publish({ target: 'live', 'plan-id': 'standard', 'technical-configuration': '' })
     expect(errorAnnotations(run)).toEqual([])
     expect(run.outputs).toMatchObject({ 'submission-state': 'Published', 'submission-substate': 'InStore' })
     expect(count(/\/promote$/)).toBe(1)
@@ -128,19 +128,28 @@ describe('publish an Azure Application through the bundle', () => {
   })
 
   it('stops on a submission in progress (on-conflict: fail) before writing, and cancels it with on-conflict: cancel', async () => {
-    const first = await publish({ wait: 'false' })
-    expect(first.outputs['submission-state']).toBe('InProgress')
-    const beforeWrites = writes(emulator).length
+    // Real-time timings here: the first submission must still be in progress when the next run starts.
+    const slow = await startTestEmulator({ timeScale: 1 })
+    try {
+      const run = (extra: Record<string, string>) =>
+        runAction({ env, inputs: emulatorInputs(slow, { command: 'publish', 'offer-id': 'contoso-app', 'package-path': PACKAGE, 'technical-configuration': TECHNICAL_CONFIGURATION, ...extra }) })
+      const first = await run({ version: '1.1.0', wait: 'false' })
+      expect(first.outputs['submission-state']).toBe('InProgress')
+      const writesBefore = writes(slow).length
 
-    const blocked = await publish({ version: '1.2.0' })
-    expect(blocked.code).toBe(1)
-    expect(errorAnnotations(blocked)[0]).toContain(`Submission ${first.outputs['submission-id']} of this offer is already in progress`)
-    expect(writes(emulator).length).toBe(beforeWrites)
+      const blocked = await run({ version: '1.2.0' })
+      expect(blocked.code).toBe(1)
+      expect(errorAnnotations(blocked)[0]).toContain(`Submission ${first.outputs['submission-id']} of this offer is already in progress`)
+      expect(writes(slow).length).toBe(writesBefore)
 
-    const cancelled = await publish({ version: '1.2.0', 'on-conflict': 'cancel' })
-    expect(errorAnnotations(cancelled)).toEqual([])
-    expect(cancelled.outputs['submission-substate']).toBe('ReadyToPublish')
-    expect(count(new RegExp(`/submissions/${first.outputs['submission-id']}$`), 'DELETE')).toBe(1)
+      const replaced = await run({ version: '1.2.0', 'on-conflict': 'cancel', wait: 'false' })
+      expect(errorAnnotations(replaced)).toEqual([])
+      expect(replaced.outputs['submission-state']).toBe('InProgress')
+      expect(replaced.outputs['submission-id']).not.toBe(first.outputs['submission-id'])
+      expect(slow.requests().filter(r => r.method === 'DELETE' && r.path.includes(`/submissions/${first.outputs['submission-id']}`))).toHaveLength(1)
+    } finally {
+      await slow.close()
+    }
   })
 
   it('finds the package and the submission created when their responses were lost, creating neither twice', async () => {

@@ -6,6 +6,7 @@ import type { Router } from '../http/router.js'
 import type { EmulatorState } from '../state.js'
 import type { TokenSigner } from '../entra/jwt.js'
 import type { Clock } from '../clock.js'
+import { registerRoutes } from '../product-ingestion/routes.js'
 
 export const PRODUCT_INGESTION_PREFIX = '/rp/product-ingestion'
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com'
@@ -18,6 +19,5 @@ export interface ProductIngestionDeps {
 
 /** Registers Product Ingestion routes on `router`; called again after every reset with the new state. */
 export function registerProductIngestionRoutes(router: Router, deps: ProductIngestionDeps): void {
-  void router
-  void deps
+  registerRoutes(router, deps)
 }

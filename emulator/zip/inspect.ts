@@ -90,8 +90,15 @@ export function readCentralDirectory(fd: number): ZipEntry[] {
       const len = cd.readUInt16LE(e + 2)
       if (id === 0x0001) {
         let q = e + 4
-        if (uncompressedSize === 0xffffffff) (uncompressedSize = Number(cd.readBigUInt64LE(q))), (q += 8)
-        if (compressedSize === 0xffffffff) (compressedSize = Number(cd.readBigUInt64LE(q))), (q += 8)
+        // zip64: the 64-bit values follow in this order, each present only when its 32-bit field is 0xffffffff.
+        if (uncompressedSize === 0xffffffff) {
+          uncompressedSize = Number(cd.readBigUInt64LE(q))
+          q += 8
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = Number(cd.readBigUInt64LE(q))
+          q += 8
+        }
         if (localHeaderOffset === 0xffffffff) localHeaderOffset = Number(cd.readBigUInt64LE(q))
       }
       e += 4 + len

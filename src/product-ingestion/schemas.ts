@@ -1,0 +1,88 @@
+/**
+ * Microsoft's Product Ingestion JSON schemas (copied from shared/api/schemas, imported as JSON so
+ * that they are bundled), the formats of api README §2.2 and §2.4, and the lookup from a resource's
+ * `$schema` URI to the local schema that checks it.
+ */
+import { SchemaSet } from './json-schema.js'
+import customerLeads from './schemas/customer-leads.json'
+import listingAsset from './schemas/listing-asset.json'
+import listingTrailer from './schemas/listing-trailer.json'
+import listing from './schemas/listing.json'
+import planListing from './schemas/plan-listing.json'
+import plan from './schemas/plan.json'
+import priceAndAvailabilityOffer from './schemas/price-and-availability-offer.json'
+import priceAndAvailabilityPlan from './schemas/price-and-availability-plan.json'
+import product from './schemas/product.json'
+import property from './schemas/property.json'
+import reseller from './schemas/reseller.json'
+import submission from './schemas/submission.json'
+import testDrive from './schemas/test-drive.json'
+import vmTechnicalConfiguration from './schemas/virtual-machine-plan-technical-configuration.json'
+
+/** Both schema hosts are accepted by the service (api README §2.2; the schema files allow only the older). */
+export const SCHEMA_URI =
+  /^https:\/\/(schema\.mp\.microsoft\.com|product-ingestion\.azureedge\.net)\/schema\/([a-z][a-z0-9]+(?:-[a-z0-9]+)*)\/(\d{4}-\d\d-\d\d(?:-dev|-preview\d+)?)$/
+
+/**
+ * Durable IDs (api README §2.4). The schemas' own pattern, `^[a-z](-?[a-z0-9]+)*\/[a-z0-9-]+(\/?[a-z0-9-])*$`,
+ * backtracks exponentially on a long id with a typo in it; this one accepts exactly the same strings
+ * in linear time.
+ */
+export const DURABLE_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\/[a-z0-9-]+(?:\/[a-z0-9-]+)*$/
+export const EXTERNAL_ID = /^[a-z0-9][a-z0-9-_]{2,49}$/
+export const RESOURCE_NAME = /^[a-zA-Z0-9-_]{1,50}$/
+
+const SHARED = 'https://product-ingestion.azureedge.net/schema'
+const LOCAL_VERSION = '2022-03-01-preview2'
+
+const documents = [
+  customerLeads,
+  listingAsset,
+  listingTrailer,
+  listing,
+  planListing,
+  plan,
+  priceAndAvailabilityOffer,
+  priceAndAvailabilityPlan,
+  product,
+  property,
+  reseller,
+  submission,
+  testDrive,
+  vmTechnicalConfiguration
+] as unknown as Array<Record<string, unknown>>
+
+let schemaSet: SchemaSet | undefined
+
+/** Built on first use: most runs never validate anything. */
+export function schemas(): SchemaSet {
+  schemaSet ??= new SchemaSet(documents, {
+    [`${SHARED}/schema-uri/${LOCAL_VERSION}`]: { type: 'string', pattern: SCHEMA_URI.source },
+    [`${SHARED}/durable-id/${LOCAL_VERSION}`]: { type: 'string', pattern: DURABLE_ID.source }
+  })
+  return schemaSet
+}
+
+export interface SchemaRef {
+  host: string
+  /** Resource type, e.g. `plan`, `price-and-availability-offer`. */
+  type: string
+  version: string
+}
+
+export function parseSchemaUri(uri: unknown): SchemaRef | undefined {
+  if (typeof uri !== 'string') return undefined
+  const match = SCHEMA_URI.exec(uri)
+  return match ? { host: match[1], type: match[2], version: match[3] } : undefined
+}
+
+/**
+ * The `$id` of the local schema for a resource's `$schema`, when we hold that exact type and version.
+ * Other versions get structural checks only: fields come and go between versions, and rejecting a
+ * configuration the service accepts would be worse than letting the service reject it.
+ */
+export function localSchemaId(ref: SchemaRef): string | undefined {
+  if (ref.version !== LOCAL_VERSION) return undefined
+  const id = `${SHARED}/${ref.type}/${ref.version}`
+  return schemas().has(id) ? id : undefined
+}

@@ -44,7 +44,16 @@ async function step(title, inputs) {
   for (const [name, value] of Object.entries({ ...connection, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value
   console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 90 - title.length))}\n`)
   const started = Date.now()
-  const code = await new Promise(resolve => spawn(process.execPath, [join(root, 'dist/index.js')], { env, stdio: 'inherit' }).on('exit', resolve))
+  // The runner hides ::debug:: lines (unless step debugging is on) and never prints ::add-mask::.
+  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  let pending = ''
+  child.stdout.on('data', chunk => {
+    const lines = (pending + chunk).split('\n')
+    pending = lines.pop()
+    for (const line of lines) if (!/^::(debug|add-mask)::/.test(line)) console.log(line)
+  })
+  const code = await new Promise(resolve => child.on('close', resolve))
+  if (pending && !/^::(debug|add-mask)::/.test(pending)) console.log(pending)
   console.log(`\n--- outputs (exit code ${code}, ${Date.now() - started} ms)`)
   const text = readFileSync(output, 'utf8')
   for (const [, name, , value] of Array.from(text.matchAll(/^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm))) {

@@ -104,7 +104,8 @@ export class Transport {
     let refreshedAuth = false
     for (;;) {
       attempt++
-      const started = this.clock.now()
+      // Request durations are wall-clock (performance.now), even when waits run on a scaled clock.
+      const started = performance.now()
       let response: HttpResponse<T> | undefined
       let networkError: (Error & { code?: string }) | undefined
       // Outside the try: a sign-in failure is its own error, not a network error of this request.
@@ -114,7 +115,7 @@ export class Transport {
       } catch (error) {
         networkError = error as Error & { code?: string }
       }
-      const elapsed = this.clock.now() - started
+      const elapsed = Math.round(performance.now() - started)
       const safeUrl = redactUrl(spec.url)
 
       if (response) {

@@ -7,6 +7,8 @@ import { Clock } from './clock.js'
 import { Router } from './http/router.js'
 import { TokenSigner } from './entra/jwt.js'
 import { registerEntraRoutes, type ClientAssertionValidator } from './entra/token.js'
+import { createAssertionValidator } from './entra/assertions.js'
+import { GitHubOidcIssuer, registerGitHubOidcRoutes, type GitHubOidcSettings } from './entra/github-oidc.js'
 import { registerIngestionRoutes } from './ingestion/index.js'
 import { registerBlobRoutes } from './blob/service.js'
 import { SasSigner } from './blob/sas.js'
@@ -27,6 +29,8 @@ export { Router } from './http/router.js'
 export type { RequestContext, Handler } from './http/router.js'
 export type { EmulatorState } from './state.js'
 export type { ClientAssertionValidator } from './entra/token.js'
+export { GITHUB_OIDC_ISSUER, GITHUB_OIDC_REQUEST_TOKEN, GITHUB_OIDC_TOKEN_PATH, DEFAULT_GITHUB_OIDC_SUBJECT } from './entra/github-oidc.js'
+export type { GitHubOidcSettings } from './entra/github-oidc.js'
 
 export interface RunningEmulator {
   url: string
@@ -37,6 +41,8 @@ export interface RunningEmulator {
   state(): unknown
   setFaults(rules: FaultRule[] | string, latencyMs?: number): void
   reset(): void
+  /** GitHub OIDC stand-in: ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN for a run, and its token claims */
+  githubOidc: { requestUrl: string; requestToken: string; configure(settings: GitHubOidcSettings): void }
   close(): Promise<void>
 }
 
@@ -45,7 +51,7 @@ export type EmulatorExtension = (router: Router, deps: { state: EmulatorState; s
 
 export interface StartOptions extends EmulatorOptions {
   extensions?: EmulatorExtension[]
-  /** certificate / federated client-assertion validation (issue 5); unset → assertions are refused */
+  /** certificate / federated client-assertion validation; default: the emulator's own (entra/assertions.ts) */
   clientAssertionValidator?: ClientAssertionValidator
 }
 
@@ -70,12 +76,15 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const store = new BlobStore(dataDir)
   const signer = new TokenSigner()
   const sas = new SasSigner()
+  const githubOidc = new GitHubOidcIssuer()
+  const assertionValidator = options.clientAssertionValidator ?? createAssertionValidator({ github: githubOidc })
 
   let state = buildState(seed, config)
   let router = new Router()
   const build = () => {
     const r = new Router()
-    registerEntraRoutes(r, { state, signer, assertionValidator: () => options.clientAssertionValidator })
+    registerEntraRoutes(r, { state, signer, assertionValidator: () => assertionValidator })
+    registerGitHubOidcRoutes(r, githubOidc)
     registerIngestionRoutes(r, { state, signer, sas, store })
     registerBlobRoutes(r, {
       store,
@@ -94,6 +103,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const reset = () => {
     state = buildState(seed, config)
     store.clear()
+    githubOidc.reset()
     router = build()
     log.clear()
   }
@@ -102,7 +112,12 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     faults,
     log,
     quiet: options.quiet ?? false,
-    inspect: { state: () => snapshot(state), reset, advanceClock: (ms) => clock.advance(ms) }
+    inspect: {
+      state: () => snapshot(state),
+      reset,
+      advanceClock: (ms) => clock.advance(ms),
+      githubOidc: (settings) => (settings === undefined ? githubOidc.settings() : githubOidc.configure(settings as GitHubOidcSettings))
+    }
   })
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1')
 
@@ -115,6 +130,11 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     state: () => snapshot(state),
     setFaults: (rules, latencyMs) => faults.set(rules, latencyMs),
     reset,
+    githubOidc: {
+      requestUrl: `${url}/_github/oidc/token?api-version=2.0`,
+      requestToken: githubOidc.requestToken,
+      configure: (settings) => void githubOidc.configure(settings)
+    },
     close: async () => {
       await server.close()
       if (ownDir) rmSync(dataDir, { recursive: true, force: true })

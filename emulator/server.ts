@@ -25,6 +25,8 @@ export interface ServerCore {
     state(): unknown
     reset(): void
     advanceClock(ms: number): void
+    /** GET (undefined) or PUT the GitHub OIDC stand-in's settings */
+    githubOidc?(settings?: unknown): unknown
   }
 }
 
@@ -265,6 +267,13 @@ export class EmulatorServer {
           if (typeof body.advanceMs !== 'number' || body.advanceMs < 0) return jsonReply(400, { error: 'advanceMs (>= 0) is required' })
           this.core.inspect.advanceClock(body.advanceMs)
           return jsonReply(200, { status: 'advanced', advanceMs: body.advanceMs })
+        }
+        case 'GET /_emulator/github-oidc':
+        case 'PUT /_emulator/github-oidc': {
+          if (!this.core.inspect.githubOidc) return jsonReply(404, { error: 'NotFound', path: ctx.path })
+          if (ctx.method === 'GET') return jsonReply(200, this.core.inspect.githubOidc())
+          const text = await ctx.text()
+          return jsonReply(200, this.core.inspect.githubOidc(text.trim() ? JSON.parse(text) : {}))
         }
         default:
           return jsonReply(404, { error: 'NotFound', path: ctx.path })

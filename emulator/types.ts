@@ -66,18 +66,19 @@ export interface SeedSecret {
   expired?: boolean
 }
 
-/** Reserved for certificate sign-in (client assertion); validated by a later module. */
+/** Certificate credential (client assertion), checked by entra/assertions.ts. */
 export interface SeedCertificate {
   /** base64url SHA-256 thumbprint of the DER certificate (x5t#S256) */
   thumbprintSha256?: string
   /** base64url SHA-1 thumbprint (legacy x5t) */
   thumbprintSha1?: string
-  /** PEM of the certificate (public part) */
+  /** PEM of the certificate (public part); needed to verify signatures */
   pem?: string
+  /** treat as expired even within its validity period */
   expired?: boolean
 }
 
-/** Reserved for GitHub OIDC federation; validated by a later module. */
+/** Federated identity credential (GitHub OIDC); iss/sub/aud are matched exactly by entra/assertions.ts. */
 export interface SeedFederatedCredential {
   name?: string
   issuer: string

@@ -1,5 +1,5 @@
 import { TokenProvider, RESOURCES } from './auth/token-provider.js'
-import { systemClock, type Clock } from './clock.js'
+import { scaledClock, systemClock, type Clock } from './clock.js'
 import { Transport } from './http/transport.js'
 import { IngestionClient } from './ingestion/client.js'
 import type { ActionInputs } from './inputs.js'
@@ -24,15 +24,22 @@ export interface RunContext {
 export interface ContextOverrides {
   clock?: Clock
   transport?: Transport
+  /** Rehearsals against the emulator: every duration the action applies is divided by this. */
+  timeScale?: number
 }
 
+/** A connection silent for this long is abandoned (and retried when that is safe). */
+export const SOCKET_TIMEOUT_MS = 100_000
+
 export function createContext(inputs: ActionInputs, overrides: ContextOverrides = {}): RunContext {
-  const clock = overrides.clock ?? systemClock
+  const scale = overrides.timeScale ?? 1
+  const clock = overrides.clock ?? (scale > 1 ? scaledClock(scale) : systemClock)
   const transport =
     overrides.transport ??
     new Transport({
       userAgent: USER_AGENT,
       clock,
+      socketTimeoutMs: SOCKET_TIMEOUT_MS / scale,
       debug: log.debug,
       onRetry: ({ operation, delayMs, reason }) => log.info(`${operation}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s`)
     })
@@ -42,7 +49,9 @@ export function createContext(inputs: ActionInputs, overrides: ContextOverrides 
     tenantId: inputs.tenantId,
     clientId: inputs.clientId,
     credential: inputs.credential,
-    clock,
+    // Token lifetimes, assertion claims and certificate validity are wall-clock facts at Entra: they
+    // never follow a rehearsal's scaled clock.
+    clock: systemClock,
     info: log.info
   })
   return {

@@ -2,7 +2,6 @@ import * as core from '@actions/core'
 import { COMMAND_HANDLERS } from './commands/index.js'
 import { createContext, type ContextOverrides, type RunContext } from './context.js'
 import { ActionError, CancelledError, InputError, errorMessage } from './errors.js'
-import { scaledClock, type Clock } from './clock.js'
 import { redact } from './http/redact.js'
 import { isLoopback } from './http/url-policy.js'
 import { readInputs, type ActionInputs, type InputReader } from './inputs.js'
@@ -25,7 +24,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const stopSignals = watchForCancellation(() => ctx)
   try {
     inputs = readInputs(options.getInput, options.env)
-    ctx = createContext(inputs, { clock: rehearsalClock(inputs, options.env ?? process.env), ...options })
+    ctx = createContext(inputs, { timeScale: rehearsalTimeScale(inputs, options.env ?? process.env), ...options })
     const handler = COMMAND_HANDLERS[inputs.command]
     if (!handler) throw new InputError('command', `'${inputs.command}' is not available in this build.`)
     const report = await handler(ctx)
@@ -44,7 +43,7 @@ export const TIME_SCALE_VARIABLE = 'PARTNER_CENTER_PUBLISH_TIME_SCALE'
  * Honoured only when every service URL is a loopback address: a rehearsal against the emulator
  * may compress time; a run against Partner Center never does.
  */
-function rehearsalClock(inputs: ActionInputs, env: NodeJS.ProcessEnv): Clock | undefined {
+function rehearsalTimeScale(inputs: ActionInputs, env: NodeJS.ProcessEnv): number | undefined {
   const value = env[TIME_SCALE_VARIABLE]
   if (!value) return undefined
   const scale = Number(value)
@@ -53,8 +52,8 @@ function rehearsalClock(inputs: ActionInputs, env: NodeJS.ProcessEnv): Clock | u
     log.warning(`${TIME_SCALE_VARIABLE} is ignored: it applies only to services on a loopback address, with a scale from 1 to 10000.`)
     return undefined
   }
-  log.info(`Rehearsal: waits run ${scale} times faster (${TIME_SCALE_VARIABLE}).`)
-  return scaledClock(scale)
+  log.info(`Rehearsal: waits and timeouts run ${scale} times faster (${TIME_SCALE_VARIABLE}).`)
+  return scale
 }
 
 async function fail(error: unknown, inputs: ActionInputs | undefined): Promise<void> {

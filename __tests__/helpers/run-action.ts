@@ -79,7 +79,49 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     durationMs: Date.now() - started
   }
   rmSync(dir, { recursive: true, force: true })
+  // Every end-to-end run is scanned for secrets; a leak fails the test that caused it.
+  const leaks = findLeaks(run, options)
+  if (leaks.length) throw new Error(`The run leaked secrets:\n${leaks.join('\n')}`)
   return run
+}
+
+const FIXTURE_KEY_LINES = (() => {
+  const lines: string[] = []
+  const folder = join(ROOT, '__tests__/fixtures/certificates')
+  if (!existsSync(folder)) return lines
+  for (const name of readdirSync(folder).filter(n => n.endsWith('.pem'))) {
+    const key = /-----BEGIN [A-Z ]*PRIVATE KEY-----([\s\S]+?)-----END/.exec(readFileSync(join(folder, name), 'utf8'))?.[1]
+    for (const line of key?.split('\n') ?? []) if (line.trim().length >= 40) lines.push(line.trim())
+  }
+  return lines
+})()
+
+/**
+ * What must never appear anywhere a run writes: the client secret and every other secret the inputs
+ * carried, any emulator secret (`EMU~…`), a JWT (access tokens, OIDC tokens, client assertions), a
+ * SAS signature, a private key or any line of one.
+ */
+export function findLeaks(run: ActionRun, options: Pick<RunOptions, 'inputs'>): string[] {
+  const text = everythingWritten(run)
+  const found: string[] = []
+  const secrets = [options.inputs['client-secret'], options.inputs['client-certificate']].filter((s): s is string => !!s && s.length >= 8)
+  for (const secret of secrets) {
+    for (const line of secret.split('\n').map(l => l.trim()).filter(l => l.length >= 16 && !l.startsWith('-----'))) {
+      if (text.includes(line)) found.push(`an input secret (${line.slice(0, 6)}…)`)
+    }
+  }
+  const patterns: Array<[string, RegExp]> = [
+    ['an emulator secret', /EMU~[A-Za-z0-9._-]{8,}/],
+    ['a JWT', /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/],
+    ['a SAS signature', /[?&]sig=(?!REDACTED)[A-Za-z0-9%+/=]{8,}/],
+    ['a private key', /PRIVATE KEY-----/]
+  ]
+  for (const [what, pattern] of patterns) {
+    const match = pattern.exec(text)
+    if (match) found.push(`${what}: …${text.slice(Math.max(0, match.index - 40), match.index + 20)}…`)
+  }
+  for (const line of FIXTURE_KEY_LINES) if (text.includes(line)) found.push('a line of a fixture private key')
+  return found
 }
 
 /** GITHUB_OUTPUT as @actions/core writes it: `name<<delimiter\nvalue\ndelimiter\n`. */

@@ -6,6 +6,7 @@ import type { Seed } from '../types.js'
 
 export const DEMO_TENANT_ID = '4a8f0b4e-6c1d-4c6e-9a57-2f3b1e0d9c11'
 export const DEMO_TENANT_DOMAIN = 'contoso.onmicrosoft.com'
+export { GITHUB_OIDC_REQUEST_TOKEN, DEFAULT_GITHUB_OIDC_SUBJECT } from '../entra/github-oidc.js'
 
 export const DEMO_CREDENTIALS = {
   tenantId: DEMO_TENANT_ID,
@@ -13,6 +14,41 @@ export const DEMO_CREDENTIALS = {
   clientId: '5b0f8f5e-1c2a-4d3b-8e4f-a1b2c3d4e5f6',
   clientSecret: 'EMU~demo.S3cr3t-value_0123456789abcdef'
 } as const
+
+/**
+ * Public certificate registered on the demo app (certificate sign-in). It is the certificate of
+ * __tests__/fixtures/certificates/valid.pem, whose private key lives only in that test fixture.
+ */
+export const DEMO_CERTIFICATE_PEM = [
+  '-----BEGIN CERTIFICATE-----',
+  'MIIDLzCCAhegAwIBAgIUZjghq6TTBWsOKq/z97/ZwIl1d2MwDQYJKoZIhvcNAQEL',
+  'BQAwJjEkMCIGA1UEAwwbcGFydG5lci1jZW50ZXItcHVibGlzaC10ZXN0MCAXDTI2',
+  'MTEyMzE5MzM1NFoYDzIxMjYxMDMwMTkzMzU0WjAmMSQwIgYDVQQDDBtwYXJ0bmVy',
+  'LWNlbnRlci1wdWJsaXNoLXRlc3QwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEK',
+  'AoIBAQC7yLZ8A65WxLJhQuytPf7AQ+fWG4zVPI+K3Vi4gf6eRnorv8bki8gZbaTZ',
+  'xnZ0SrI/wBJOK3XE5FPT3qqkvo6CZayMgtvnYf5tz5/nj936/KkEsnZeTXNDNq/K',
+  'sjGqsXVrVA4ZURctOCd3fLSObNjikAGkUCK7LsxLq8r32WtCIGKf8JFZ/B+BBJqf',
+  'RbZw9Lqg+/Scs33PEGNZC2BK9xfr1aZeEfPtUi1Z3vp6MKPhj7unnTSFQIbrRJXU',
+  'KIDfcLcvv++cnLdYeuJEFbg2OhIPtZj28v04qLmtkQ6D9k2pJUlA1vXxXVWr3VMf',
+  'E8Q3+NNOMQ6oZ1ed54m8BDGJApNhAgMBAAGjUzBRMB0GA1UdDgQWBBSqF0HnH2EH',
+  'IGD674SMDZugFnInpzAfBgNVHSMEGDAWgBSqF0HnH2EHIGD674SMDZugFnInpzAP',
+  'BgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4IBAQACyft3dC0LPhJfhhIa',
+  'pC4IG+/mDCyZ9zFfjzCpg9Q+5lxvY+UoKAceK97ZEvS8PXlzltGLzpc8rvw5F25t',
+  'lqLmBxDVo4uUYoartOZOTfk7HEGPgZVLJDoTLHEUQ6foPcxRtJ47b3GE4b5tgLIf',
+  'xZFxy4IIhpmhLqPXgsYzUgugF1O8C543MQtosXymZoQ/JOLu1BClaF77qRGmVWod',
+  'TbjaxikAd0lp6gXK26Isnv6YUns1d19EZC1QWTLEmOEc0cfBCHjvc6eO/4e0c5Xb',
+  'Ir12s/YTq88Qc4r6mL+92mbn7Upqv8Inzm2GJfdfSbjgGTVqEdmiqkrMLbKzsCh6',
+  '82qi',
+  '-----END CERTIFICATE-----',
+].join('\n')
+
+/** Federated credentials of the demo app: GitHub OIDC tokens with these subjects (and audience) sign in. */
+export const DEMO_FEDERATED_ISSUER = 'https://token.actions.githubusercontent.com'
+export const DEMO_FEDERATED_AUDIENCE = 'api://AzureADTokenExchange'
+export const DEMO_FEDERATED_SUBJECTS = [
+  'repo:contoso/contoso-app:ref:refs/tags/v1.2.3',
+  'repo:contoso/contoso-app:environment:production'
+] as const
 
 /** ID of the demo app's secret: sending it instead of the value fails with AADSTS7000215. */
 export const DEMO_SECRET_ID = '9d2c7a41-3b6e-4f80-a5c9-0e1f2d3c4b5a'
@@ -96,8 +132,13 @@ export function defaultSeed(): Seed {
               displayName: 'partner-center-publish-demo',
               partnerCenterRole: 'Manager',
               secrets: [secret(DEMO_SECRET_ID, DEMO_CREDENTIALS.clientSecret)],
-              certificates: [],
-              federatedCredentials: []
+              certificates: [{ pem: DEMO_CERTIFICATE_PEM }],
+              federatedCredentials: DEMO_FEDERATED_SUBJECTS.map((subject, i) => ({
+                name: ['release-tags', 'production-environment'][i],
+                issuer: DEMO_FEDERATED_ISSUER,
+                subject,
+                audiences: [DEMO_FEDERATED_AUDIENCE]
+              }))
             },
             {
               clientId: NO_ROLE_APP.clientId,

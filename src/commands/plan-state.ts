@@ -1,6 +1,9 @@
 import type { RunContext } from '../context.js'
 import type { Branch, PackageConfiguration, Variant } from '../ingestion/types.js'
 
+const BRANCH_READ_ATTEMPTS = 4
+const BRANCH_RETRY_DELAY_MS = 2000
+
 export interface PlanState {
   planId: string
   variant: Variant
@@ -15,13 +18,20 @@ export interface PlanState {
  * parallel: one branch lookup for all plans, then one configuration read per plan at once.
  */
 export async function loadPlanStates(ctx: RunContext, productId: string, onlyPlanIds?: string[]): Promise<PlanState[]> {
-  const [variants, branches] = await Promise.all([
+  const [variants, firstBranches] = await Promise.all([
     ctx.ingestion.listVariants(productId),
     ctx.ingestion.getBranches(productId, 'Package')
   ])
+  let branches = firstBranches
   const plans = variants
     .filter(v => v.resourceType !== 'AzureTestDriveVariant' && v.externalID)
     .filter(v => !onlyPlanIds?.length || onlyPlanIds.includes(v.externalID!.toLowerCase()))
+  // Branches are eventually consistent: right after an offer or plan is created they read empty
+  // (api README §1.5). Read again a few times before concluding that a plan has no draft.
+  for (let attempt = 1; attempt <= BRANCH_READ_ATTEMPTS && plans.some(v => !branches.some(b => b.variantID === v.id)); attempt++) {
+    await ctx.clock.sleep(BRANCH_RETRY_DELAY_MS * attempt)
+    branches = await ctx.ingestion.getBranches(productId, 'Package')
+  }
   return Promise.all(
     plans.map(async variant => {
       const packageBranch = branches.find(b => b.variantID === variant.id)

@@ -4,6 +4,7 @@ import { HttpError } from '../../http/http-error.js'
 import type { BranchModule, Submission, SubmissionResource } from '../../ingestion/types.js'
 import { log } from '../../log.js'
 import { pollUntil } from '../../wait.js'
+import { createOnce } from '../create-once.js'
 import { newestFirst } from '../plan-state.js'
 
 /** Submission states (api README §1.11). */
@@ -85,22 +86,20 @@ export async function buildSubmissionRequest(ctx: RunContext, productId: string,
 /** POST submissions once; a lost answer is resolved by looking for the new submission. */
 export async function createSubmissionOnce(ctx: RunContext, productId: string, request: unknown, knownIds: Set<string>): Promise<Submission> {
   try {
-    return await ctx.ingestion.createSubmission(productId, request)
+    return await createOnce({
+      what: 'the submission',
+      clock: ctx.clock,
+      create: () => ctx.ingestion.createSubmission(productId, request),
+      findCreated: async () => newestFirst(await ctx.ingestion.listSubmissions(productId)).find(s => !knownIds.has(s.id))
+    })
   } catch (error) {
-    if (!(error instanceof HttpError) || !error.details.outcomeUnknown) {
-      if (error instanceof HttpError && error.status === 409) {
-        throw new ActionError(`Partner Center refused the submission: another submission is in progress. ${error.message}`, {
-          hint: 'Wait for it (`command: status`), or set `on-conflict: cancel`.',
-          cause: error
-        })
-      }
-      throw error
+    if (error instanceof HttpError && error.status === 409) {
+      throw new ActionError(`Partner Center refused the submission: another submission is in progress. ${error.message}`, {
+        hint: 'Wait for it (`command: status`), or set `on-conflict: cancel`.',
+        cause: error
+      })
     }
-    log.warning(`Creating the submission gave no clear answer (${error.details.status ?? error.details.networkCode}); checking whether it was created.`)
-    const created = newestFirst(await ctx.ingestion.listSubmissions(productId)).find(s => !knownIds.has(s.id))
-    if (!created) throw error
-    log.info(`Submission ${created.id} had been created; going on with it.`)
-    return created
+    throw error
   }
 }
 

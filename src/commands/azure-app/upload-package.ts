@@ -1,11 +1,11 @@
 import { uploadFileToSas, type UploadResult } from '../../blob/index.js'
 import type { RunContext } from '../../context.js'
 import { ActionError } from '../../errors.js'
-import { HttpError } from '../../http/http-error.js'
 import type { AzurePackage } from '../../ingestion/types.js'
 import { log } from '../../log.js'
 import type { PreparedPackage } from '../../package/index.js'
 import { formatDuration, pollUntil } from '../../wait.js'
+import { createOnce } from '../create-once.js'
 
 export interface UploadedPackage {
   pkg: AzurePackage
@@ -60,18 +60,16 @@ export async function uploadPackage(ctx: RunContext, productId: string, prepared
 }
 
 async function createPackageOnce(ctx: RunContext, productId: string, fileName: string, known: Set<string>): Promise<AzurePackage> {
-  try {
-    return await ctx.ingestion.createPackage(productId, fileName)
-  } catch (error) {
-    if (!(error instanceof HttpError) || !error.details.outcomeUnknown) throw error
-    // The create may have happened: look for a new package with our file name before giving up.
-    log.warning(`Creating the package gave no clear answer (${error.details.status ?? error.details.networkCode}); checking whether it was created.`)
-    const found = (await ctx.ingestion.listPackages(productId)).find(p => !known.has(p.id) && p.fileName === fileName && p.state === 'PendingUpload')
-    if (!found) throw error
-    log.info(`Package ${found.id} had been created; going on with it.`)
-    // The list may omit the SAS URL; read the package itself for it.
-    return (await ctx.ingestion.getPackage(productId, found.id)) ?? found
-  }
+  return createOnce({
+    what: 'the package',
+    clock: ctx.clock,
+    create: () => ctx.ingestion.createPackage(productId, fileName),
+    findCreated: async () => {
+      const found = (await ctx.ingestion.listPackages(productId)).find(p => !known.has(p.id) && p.fileName === fileName && p.state === 'PendingUpload')
+      // The list may omit the SAS URL; read the package itself for it.
+      return found ? ((await ctx.ingestion.getPackage(productId, found.id)) ?? found) : undefined
+    }
+  })
 }
 
 function progressLogger(total: number): (sent: number) => void {

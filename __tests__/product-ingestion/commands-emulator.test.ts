@@ -299,34 +299,44 @@ describe('publish', () => {
   })
 
   it('fails on a submission in progress, and go-live needs a preview', async () => {
-    const ctx = context({
-      command: 'publish',
-      'offer-id': CONTOSO_CONTAINER.offerId,
-      target: 'preview',
-      wait: 'false'
-    })
-    const offer = await resolveOffer(ctx)
-    await expect(goLiveProductIngestion(ctx, offer)).rejects.toThrow(/no preview submission/)
-    const started = await publishProductIngestion(ctx, offer)
-    expect(started.outputs['job-status']).toBe('notStarted')
-    await statusProductIngestion(
-      context({ command: 'status', 'job-id': started.outputs['job-id']!, wait: 'true' }),
-      offer
-    )
-    await expect(publishProductIngestion(ctx, offer)).rejects.toThrow(/is still in progress/)
-    await statusProductIngestion(
-      context({ command: 'status', 'offer-id': CONTOSO_CONTAINER.offerId, wait: 'true' }),
-      offer
-    )
-    const live = await goLiveProductIngestion(
-      context({ command: 'go-live', 'offer-id': CONTOSO_CONTAINER.offerId }),
-      offer
-    )
-    expect(live.outputs).toMatchObject({
-      'submission-state': 'completed',
-      'submission-substate': 'succeeded'
-    })
-  })
+    // A slower emulator clock: the submission (10 virtual seconds) must still be running, even on a
+    // busy machine, when the second publish looks.
+    const mid = await startTestEmulator({ timeScale: 5 })
+    try {
+      const ctx = context(
+        {
+          command: 'publish',
+          'offer-id': CONTOSO_CONTAINER.offerId,
+          target: 'preview',
+          wait: 'false'
+        },
+        mid
+      )
+      const offer = await resolveOffer(ctx)
+      await expect(goLiveProductIngestion(ctx, offer)).rejects.toThrow(/no preview submission/)
+      const started = await publishProductIngestion(ctx, offer)
+      expect(started.outputs['job-status']).toBe('notStarted')
+      await statusProductIngestion(
+        context({ command: 'status', 'job-id': started.outputs['job-id']!, wait: 'true' }, mid),
+        offer
+      )
+      await expect(publishProductIngestion(ctx, offer)).rejects.toThrow(/is still in progress/)
+      await statusProductIngestion(
+        context({ command: 'status', 'offer-id': CONTOSO_CONTAINER.offerId, wait: 'true' }, mid),
+        offer
+      )
+      const live = await goLiveProductIngestion(
+        context({ command: 'go-live', 'offer-id': CONTOSO_CONTAINER.offerId }, mid),
+        offer
+      )
+      expect(live.outputs).toMatchObject({
+        'submission-state': 'completed',
+        'submission-substate': 'succeeded'
+      })
+    } finally {
+      await mid.close()
+    }
+  }, 60_000)
 })
 
 describe('cancel', () => {

@@ -4,20 +4,20 @@
  * `$schema` URI to the local schema that checks it.
  */
 import { SchemaSet } from './json-schema.js'
-import customerLeads from './schemas/customer-leads.json'
-import listingAsset from './schemas/listing-asset.json'
-import listingTrailer from './schemas/listing-trailer.json'
-import listing from './schemas/listing.json'
-import planListing from './schemas/plan-listing.json'
-import plan from './schemas/plan.json'
-import priceAndAvailabilityOffer from './schemas/price-and-availability-offer.json'
-import priceAndAvailabilityPlan from './schemas/price-and-availability-plan.json'
-import product from './schemas/product.json'
-import property from './schemas/property.json'
-import reseller from './schemas/reseller.json'
-import submission from './schemas/submission.json'
-import testDrive from './schemas/test-drive.json'
-import vmTechnicalConfiguration from './schemas/virtual-machine-plan-technical-configuration.json'
+import customerLeads from './schemas/customer-leads.json' with { type: 'json' }
+import listingAsset from './schemas/listing-asset.json' with { type: 'json' }
+import listingTrailer from './schemas/listing-trailer.json' with { type: 'json' }
+import listing from './schemas/listing.json' with { type: 'json' }
+import planListing from './schemas/plan-listing.json' with { type: 'json' }
+import plan from './schemas/plan.json' with { type: 'json' }
+import priceAndAvailabilityOffer from './schemas/price-and-availability-offer.json' with { type: 'json' }
+import priceAndAvailabilityPlan from './schemas/price-and-availability-plan.json' with { type: 'json' }
+import product from './schemas/product.json' with { type: 'json' }
+import property from './schemas/property.json' with { type: 'json' }
+import reseller from './schemas/reseller.json' with { type: 'json' }
+import submission from './schemas/submission.json' with { type: 'json' }
+import testDrive from './schemas/test-drive.json' with { type: 'json' }
+import vmTechnicalConfiguration from './schemas/virtual-machine-plan-technical-configuration.json' with { type: 'json' }
 
 /** Both schema hosts are accepted by the service (api README §2.2; the schema files allow only the older). */
 export const SCHEMA_URI =

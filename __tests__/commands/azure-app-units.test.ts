@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { selectPlans } from '../../src/commands/azure-app/plan-selection.js'
@@ -51,6 +51,7 @@ describe('plan selection', () => {
 
 describe('technical configuration', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tc-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const file = (name: string, text: string) => {
     writeFileSync(join(dir, name), text)
     return join(dir, name)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunningEmulator } from '../../emulator/index.js'
@@ -78,7 +78,10 @@ let emulator: RunningEmulator
 beforeAll(async () => {
   emulator = await startTestEmulator()
 })
-afterAll(() => emulator.close())
+afterAll(async () => {
+  await emulator.close()
+  rmSync(dir, { recursive: true, force: true })
+})
 
 describe(`${CASES.length} bad inputs through the bundle`, () => {
   it('has at least 30 cases', () => expect(CASES.length).toBeGreaterThanOrEqual(30))

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
@@ -18,7 +18,10 @@ beforeAll(async () => {
   emulator = await startTestEmulator({ timeScale: SCALE })
   dir = mkdtempSync(join(tmpdir(), 'pi-e2e-'))
 })
-afterAll(() => emulator.close())
+afterAll(async () => {
+  await emulator.close()
+  rmSync(dir, { recursive: true, force: true })
+})
 beforeEach(() => emulator.reset())
 
 const run = (inputs: Record<string, string>): Promise<ActionRun> => runAction({ env, inputs: emulatorInputs(emulator, inputs) })

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RunningEmulator } from '../../emulator/index.js'
@@ -37,8 +37,12 @@ const count = (pattern: RegExp, method = 'POST') => emulator.requests().filter(r
 const packagePosts = () => count(/\/packages$/)
 const submissionPosts = () => count(/\/submissions$/)
 
+const folders: string[] = []
+afterAll(() => folders.forEach(dir => rmSync(dir, { recursive: true, force: true })))
+
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'pkg-'))
+  folders.push(dir)
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true })
     writeFileSync(join(dir, name), text)

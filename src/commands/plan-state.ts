@@ -17,18 +17,16 @@ export interface PlanState {
  * Reads each plan of a v1 offer with its draft technical configuration. Independent reads go out in
  * parallel: one branch lookup for all plans, then one configuration read per plan at once.
  */
-export async function loadPlanStates(ctx: RunContext, productId: string, onlyPlanIds?: string[]): Promise<PlanState[]> {
+export async function loadPlanStates(ctx: RunContext, productId: string, options: { waitForBranches?: boolean } = {}): Promise<PlanState[]> {
   const [variants, firstBranches] = await Promise.all([
     ctx.ingestion.listVariants(productId),
     ctx.ingestion.getBranches(productId, 'Package')
   ])
   let branches = firstBranches
-  const plans = variants
-    .filter(v => v.resourceType !== 'AzureTestDriveVariant' && v.externalID)
-    .filter(v => !onlyPlanIds?.length || onlyPlanIds.includes(v.externalID!.toLowerCase()))
+  const plans = variants.filter(v => v.resourceType !== 'AzureTestDriveVariant' && v.externalID)
   // Branches are eventually consistent: right after an offer or plan is created they read empty
-  // (api README §1.5). Read again a few times before concluding that a plan has no draft.
-  for (let attempt = 1; attempt <= BRANCH_READ_ATTEMPTS && plans.some(v => !branches.some(b => b.variantID === v.id)); attempt++) {
+  // (api README §1.5). Before writing, read again a few times rather than conclude a plan has no draft.
+  for (let attempt = 1; options.waitForBranches && attempt <= BRANCH_READ_ATTEMPTS && plans.some(v => !branches.some(b => b.variantID === v.id)); attempt++) {
     await ctx.clock.sleep(BRANCH_RETRY_DELAY_MS * attempt)
     branches = await ctx.ingestion.getBranches(productId, 'Package')
   }

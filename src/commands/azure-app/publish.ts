@@ -38,7 +38,7 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
 
   const { plans, submissions, packages, prepared } = await step('Read the offer and check the package', async () => {
     const [allPlans, submissions, packages, prepared] = await Promise.all([
-      loadPlanStates(ctx, offer.productId),
+      loadPlanStates(ctx, offer.productId, { waitForBranches: true }),
       ctx.ingestion.listSubmissions(offer.productId),
       ctx.ingestion.listPackages(offer.productId),
       preparePackage(inputs.packagePath!)

@@ -198,13 +198,21 @@ describe('go-live, status and cancel through the bundle', () => {
   })
 
   it('cancels the submission in progress', async () => {
-    const started = await publish({ wait: 'false' })
-    const cancel = await runAction({ env, inputs: emulatorInputs(emulator, { command: 'cancel', 'offer-id': 'contoso-app' }) })
-    expect(errorAnnotations(cancel)).toEqual([])
-    expect(cancel.outputs['submission-id']).toBe(started.outputs['submission-id'])
-    const status = await runAction({ env, inputs: emulatorInputs(emulator, { command: 'status', 'offer-id': 'contoso-app', 'submission-id': started.outputs['submission-id'] }) })
-    expect(status.outputs['submission-state']).toBe('Cancelled')
-  })
+    // Real-time timings: the submission must still be in progress when cancel runs.
+    const slow = await startTestEmulator({ timeScale: 1 })
+    try {
+      const inputs = (extra: Record<string, string>) => emulatorInputs(slow, { 'offer-id': 'contoso-app', ...extra })
+      const started = await runAction({ env, inputs: inputs({ command: 'publish', 'package-path': PACKAGE, version: '1.1.0', 'technical-configuration': TECHNICAL_CONFIGURATION, wait: 'false' }) })
+      expect(started.outputs['submission-state']).toBe('InProgress')
+      const cancel = await runAction({ env, inputs: inputs({ command: 'cancel' }) })
+      expect(errorAnnotations(cancel)).toEqual([])
+      expect(cancel.outputs['submission-id']).toBe(started.outputs['submission-id'])
+      const status = await runAction({ env, inputs: inputs({ command: 'status', 'submission-id': started.outputs['submission-id'] }) })
+      expect(status.outputs['submission-state']).toBe('Cancelled')
+    } finally {
+      await slow.close()
+    }
+  }, 60_000)
 
   it('status waits for a submission to finish', async () => {
     const started = await publish({ wait: 'false' })

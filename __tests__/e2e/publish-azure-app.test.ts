@@ -66,6 +66,8 @@ describe('publish an Azure Application through the bundle', () => {
     expect(packagePosts()).toBe(1)
     expect(submissionPosts()).toBe(1)
     expect(run.summary).toContain('| standard | solution-template | 1.0.0 | 1.1.0 |')
+    expect(run.summary).toContain('### Workflow')
+    expect(run.summary).toMatch(/\| Automated validation \| Success \|/)
     // show now reads the new versions back from Partner Center
     const show = await runAction({ env, inputs: emulatorInputs(emulator, { command: 'show', 'offer-id': 'contoso-app' }) })
     expect((JSON.parse(show.outputs.plans) as Array<{ version: string }>).map(p => p.version)).toEqual(['1.1.0', '1.1.0'])

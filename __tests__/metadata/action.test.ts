@@ -169,3 +169,11 @@ describe('README inputs/outputs tables', () => {
     }
   })
 })
+
+describe('action.yml and the code agree on outputs', () => {
+  it('declares exactly the outputs the reporter can set', async () => {
+    const { OUTPUT_NAMES } = await import('../../src/report/report.js')
+    const action = actionInterface(ACTION)
+    expect([...action.outputs].sort()).toEqual([...OUTPUT_NAMES].sort())
+  })
+})

@@ -94,7 +94,8 @@ export async function cancelAzureApplication(ctx: RunContext, offer: ResolvedOff
   }
 }
 
-function workflowSections(workflow: WorkflowDetail[]): Section[] {
+/** The submission's workflow steps (validation, preview creation, certification, publish) as a table. */
+export function workflowSections(workflow: WorkflowDetail[]): Section[] {
   const steps = workflow.flatMap(w => (w.workflowSteps ?? []).map(step => [w.targetEnvironment ?? w.type ?? '', step.name, step.state, step.startDateTimeInUtc ?? '', step.completeDateTimeInUtc ?? '']))
   if (!steps.length) return []
   return [{ heading: 'Workflow', table: { headers: ['Target', 'Step', 'State', 'Started', 'Completed'], rows: steps } }]

@@ -6,6 +6,7 @@ import { partnerCenterUrl, type Report, type Section } from '../../report/report
 import { formatDuration } from '../../wait.js'
 import { loadPlanStates, type PlanState } from '../plan-state.js'
 import type { ResolvedOffer } from '../resolve-offer.js'
+import { workflowSections } from './lifecycle.js'
 import { selectPlans } from './plan-selection.js'
 import { buildSubmissionRequest, createSubmissionOnce, describeSubmission, isLive, isPreviewReady, resolveConflict, waitForSubmission } from './submissions.js'
 import { loadTechnicalConfiguration, type ManagedAppSettings } from './technical-configuration.js'
@@ -100,10 +101,12 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
     }
     const outputs = { ...base, 'submission-id': submission.id, 'submission-state': submission.state, 'submission-substate': submission.substate }
     const where = isLive(submission) ? 'live' : isPreviewReady(submission) ? 'in preview' : 'submitted'
+    // The submission's progress, step by step; a summary without it is still a success.
+    const workflow = await ctx.ingestion.getWorkflowDetails(offer.productId, submission.id).catch(() => [])
     return {
       title: `${offer.offerId} ${version}: ${where}`,
       outputs,
-      sections: sections(`Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.`)
+      sections: [...sections(`Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.`), ...workflowSections(workflow)]
     }
   } finally {
     await prepared.cleanup()

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { RunningEmulator } from '../../emulator/index.js'
 import { CONTOSO_APP, DEMO_CREDENTIALS, FAILING_VALIDATION_APP } from '../../emulator/seed/default.js'
 import { emulatorInputs, startTestEmulator, writes } from '../helpers/emulator.js'
-import { errorAnnotations, everythingWritten, ROOT, runAction, type ActionRun } from '../helpers/run-action.js'
+import { errorAnnotations, everythingWritten, ROOT, RUNTIMES, runAction, type ActionRun, type NodeRuntime } from '../helpers/run-action.js'
 
 const PACKAGE = join(ROOT, 'examples/azure-app-package')
 const TECHNICAL_CONFIGURATION = join(ROOT, 'examples/technical-configuration.yaml')
@@ -19,9 +19,10 @@ beforeAll(async () => {
 afterAll(() => emulator.close())
 beforeEach(() => emulator.reset())
 
-function publish(extra: Record<string, string>): Promise<ActionRun> {
+function publish(extra: Record<string, string>, runtime?: NodeRuntime): Promise<ActionRun> {
   return runAction({
     env,
+    runtime,
     inputs: emulatorInputs(emulator, {
       command: 'publish',
       'offer-id': 'contoso-app',
@@ -184,6 +185,14 @@ describe('publish an Azure Application through the bundle', () => {
     const [error] = errorAnnotations(run)
     expect(error).toMatch(/Submission \d+ failed \(InProgress\/Failed\)/)
     expect(error).toContain('Validation:')
+  })
+})
+
+describe.each(RUNTIMES)('the whole release on %s (GitHub runs node24)', runtime => {
+  it('publishes a folder package straight to live', async () => {
+    const run = await publish({ target: 'live' }, runtime)
+    expect(errorAnnotations(run)).toEqual([])
+    expect(run.outputs).toMatchObject({ version: '1.1.0', 'submission-state': 'Published', 'submission-substate': 'InStore' })
   })
 })
 

@@ -4,7 +4,8 @@ import { ActionError } from './errors.js'
 /**
  * Bounded polling for long-running work (package processing, certification, configure jobs). Polls
  * start a few seconds apart and back off to a minute; every poll reads a fresh token through the
- * clients, so a wait of hours survives token expiry. A timeout says where the work stood and how to
+ * clients, so a wait of hours survives token expiry. Polls start at most 55 s apart, so a change is
+ * noticed within a minute. A timeout says where the work stood and how to
  * pick it up.
  */
 
@@ -41,7 +42,8 @@ export class WaitTimeoutError extends ActionError {
 }
 
 export const DEFAULT_INITIAL_DELAY_MS = 5_000
-export const DEFAULT_MAX_DELAY_MS = 60_000
+/** Under a minute, so that a change is seen within a minute even counting the poll's own time. */
+export const DEFAULT_MAX_DELAY_MS = 55_000
 
 export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   const { clock, what, log } = options
@@ -53,6 +55,7 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   let last: string | undefined
   let lastChange = started
   for (;;) {
+    const pollStarted = clock.now()
     const value = await options.poll()
     const state = options.describe(value)
     const now = clock.now()
@@ -75,7 +78,8 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
         state
       )
     }
-    await clock.sleep(Math.min(delay, remaining))
+    // Polls start `delay` apart: the time the poll itself took counts towards the wait.
+    await clock.sleep(Math.max(0, Math.min(delay - (now - pollStarted), remaining)))
     delay = Math.min(max, Math.round(delay * factor))
   }
 }

@@ -4,7 +4,7 @@ import { pollUntil, WaitTimeoutError } from '../../src/wait.js'
 import { fakeClock } from '../helpers/fake-clock.js'
 
 describe('pollUntil', () => {
-  it('backs off from 5 s to a minute: a 30-minute wait takes at most 40 polls and notices a change within a minute', async () => {
+  it('backs off from 5 s to 55 s: a 30-minute wait takes at most 40 polls and notices a change within a minute', async () => {
     const clock = fakeClock()
     const start = clock.now()
     const readyAt = start + 30 * 60_000
@@ -23,8 +23,29 @@ describe('pollUntil', () => {
     expect(result).toBe('ready')
     expect(polls).toBeLessThanOrEqual(40)
     expect(clock.now() - readyAt).toBeLessThanOrEqual(60_000)
-    expect(Math.max(...clock.sleeps)).toBe(60_000)
+    expect(Math.max(...clock.sleeps)).toBe(55_000)
     expect(logs.some(l => l.includes('running -> ready'))).toBe(true)
+  })
+
+  it('counts the time a poll takes towards the wait', async () => {
+    const clock = fakeClock()
+    let polls = 0
+    await pollUntil({
+      what: 'x',
+      clock,
+      deadline: clock.now() + 3_600_000,
+      poll: async () => {
+        clock.advance(2_000) // a slow poll: 2 s
+        return ++polls
+      },
+      done: n => n === 4,
+      describe: n => String(n),
+      resumeHint: '',
+      log: () => undefined,
+      initialDelayMs: 10_000,
+      factor: 1
+    })
+    expect(clock.sleeps).toEqual([8_000, 8_000, 8_000])
   })
 
   it('stops at the deadline, saying where it stood and how to resume', async () => {

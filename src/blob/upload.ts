@@ -8,7 +8,7 @@ import { registerSecret } from '../http/redact.js'
 import type { Transport } from '../http/transport.js'
 import { log } from '../log.js'
 import { MAX_BLOCKS, blockListXml, planBlocks } from './blocks.js'
-import { fileChecksums } from './checksums.js'
+import { DEFAULT_BLOCK_BYTES, fileChecksums, type FileChecksums } from './checksums.js'
 import { runPool } from './pool.js'
 import { CountingStream, Progress } from './progress.js'
 import { describeSas, formatSas, sasSignatures, withQuery, type SasDescription } from './sas.js'
@@ -29,6 +29,8 @@ export interface UploadOptions {
   /** At or below: one Put Blob; above: Put Block + Put Block List. Default 64 MiB. */
   singlePutMaxBytes?: number
   onProgress?: (sentBytes: number, totalBytes: number) => void
+  /** Checksums computed earlier (the package check makes them); used when their block size matches. */
+  checksums?: FileChecksums
 }
 
 export interface UploadResult {
@@ -61,7 +63,8 @@ export async function uploadFileToSas(
     fileName: path.basename(filePath),
     size,
     transport: options.transport,
-    progress: new Progress(size, options.onProgress)
+    progress: new Progress(size, options.onProgress),
+    checksums: options.checksums?.sizeBytes === size ? options.checksums : undefined
   }
   try {
     const result =
@@ -83,13 +86,14 @@ interface UploadContext {
   size: number
   transport: Transport
   progress: Progress
+  checksums?: FileChecksums
 }
 
 type Outcome = Pick<UploadResult, 'method' | 'blocks' | 'etag'>
 
 async function putBlob(ctx: UploadContext): Promise<Outcome> {
   log.debug(`Uploading ${ctx.fileName} (${ctx.size} bytes) to ${formatSas(ctx.sas)} with one Put Blob`)
-  const { md5Base64 } = await fileChecksums(ctx.filePath)
+  const { md5Base64 } = ctx.checksums ?? (await fileChecksums(ctx.filePath))
   const source = rangeSource(ctx, 0, 0, ctx.size - 1)
   const response = await ctx.transport
     .request({
@@ -122,7 +126,9 @@ async function putBlocks(ctx: UploadContext, blockSizeBytes: number, parallelism
   log.debug(
     `Uploading ${ctx.fileName} (${ctx.size} bytes) to ${formatSas(ctx.sas)} in ${count} blocks, ${parallelism} at a time`
   )
-  const checksums = await fileChecksums(ctx.filePath, blockSizeBytes)
+  // A second pass over the file only when no matching checksums came with it.
+  const checksums =
+    ctx.checksums?.blockSizeBytes === blockSizeBytes ? ctx.checksums : await fileChecksums(ctx.filePath, blockSizeBytes)
   const blocks = planBlocks(checksums.sizeBytes, blockSizeBytes, checksums.blockMd5s)
 
   await runPool(blocks, parallelism, async block => {
@@ -223,7 +229,7 @@ function readSettings(options: UploadOptions): {
   parallelism: number
   singlePutMaxBytes: number
 } {
-  const blockSizeBytes = options.blockSizeBytes ?? 8 * MiB
+  const blockSizeBytes = options.blockSizeBytes ?? DEFAULT_BLOCK_BYTES
   const parallelism = options.parallelism ?? 4
   const singlePutMaxBytes = options.singlePutMaxBytes ?? 64 * MiB
   if (!Number.isInteger(blockSizeBytes) || blockSizeBytes < 1 || blockSizeBytes > MAX_BLOCK_BYTES) {

@@ -1,6 +1,7 @@
-import { createHash, type Hash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { Transform, type TransformCallback } from 'node:stream'
+import { ChecksumAccumulator, DEFAULT_BLOCK_BYTES, type FileChecksums } from '../blob/checksums.js'
 
 /** Size and checksums of a package file, as Partner Center and Azure Storage want them. */
 export interface Digest {
@@ -9,12 +10,14 @@ export interface Digest {
   sha256: string
   /** Base64 MD5, the form Azure Storage takes in Content-MD5 / x-ms-blob-content-md5. */
   md5Base64: string
+  /** MD5s for the upload (whole file and per block), so the upload needs no pass of its own. */
+  checksums: FileChecksums
 }
 
 /** Accumulates SHA-256 and MD5 over chunks as they pass, so a file is never held whole in memory. */
 export class Digester {
   private readonly sha256 = createHash('sha256')
-  private readonly md5: Hash = createHash('md5')
+  private readonly md5 = new ChecksumAccumulator(DEFAULT_BLOCK_BYTES)
   private bytes = 0
 
   update(chunk: Buffer): void {
@@ -28,7 +31,8 @@ export class Digester {
   }
 
   digest(): Digest {
-    return { sizeBytes: this.bytes, sha256: this.sha256.digest('hex'), md5Base64: this.md5.digest('base64') }
+    const checksums = this.md5.result()
+    return { sizeBytes: this.bytes, sha256: this.sha256.digest('hex'), md5Base64: checksums.md5Base64, checksums }
   }
 }
 

@@ -3,6 +3,7 @@ import type { Stats } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../errors.js'
+import type { FileChecksums } from '../blob/checksums.js'
 import { digestFile } from './digest.js'
 import { MAX_PACKAGE_BYTES, MAX_TEMPLATE_BYTES, REQUIRED_ROOT_FILES, formatBytes } from './limits.js'
 import { listFolderFiles } from './list-folder.js'
@@ -23,6 +24,8 @@ export interface PreparedPackage {
   sha256: string
   /** Base64, for Content-MD5 / x-ms-blob-content-md5. */
   md5Base64: string
+  /** Whole-file and per-block MD5s for the upload, made in the same pass as the SHA-256. */
+  checksums: FileChecksums
   fromFolder: boolean
   /** File entries in the zip (folder entries not counted). */
   entries: number

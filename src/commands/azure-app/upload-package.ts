@@ -25,6 +25,7 @@ export async function uploadPackage(ctx: RunContext, productId: string, prepared
 
   const upload = await uploadFileToSas(pkg.fileSasUri, prepared.filePath, {
     transport: ctx.transport,
+    checksums: prepared.checksums,
     onProgress: progressLogger(prepared.sizeBytes)
   })
   const mbps = prepared.sizeBytes / 1024 / 1024 / Math.max(0.001, upload.durationMs / 1000)

@@ -24,7 +24,7 @@ export interface UploadOptions {
   transport: Transport
   /** Default 8 MiB. */
   blockSizeBytes?: number
-  /** Blocks in flight at once; default 4. */
+  /** Blocks in flight at once; default 3 (the benchmark: same throughput as 4 on loopback, a third less peak memory). */
   parallelism?: number
   /** At or below: one Put Blob; above: Put Block + Put Block List. Default 64 MiB. */
   singlePutMaxBytes?: number
@@ -230,7 +230,7 @@ function readSettings(options: UploadOptions): {
   singlePutMaxBytes: number
 } {
   const blockSizeBytes = options.blockSizeBytes ?? DEFAULT_BLOCK_BYTES
-  const parallelism = options.parallelism ?? 4
+  const parallelism = options.parallelism ?? 3
   const singlePutMaxBytes = options.singlePutMaxBytes ?? 64 * MiB
   if (!Number.isInteger(blockSizeBytes) || blockSizeBytes < 1 || blockSizeBytes > MAX_BLOCK_BYTES) {
     throw new ActionError(

@@ -14,8 +14,16 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const BUNDLE = join(ROOT, 'dist/index.js')
 export const NODE24 = join(ROOT, 'node_modules/node/bin/node')
 
-export type NodeRuntime = 'node20' | 'node24'
-export const RUNTIMES: NodeRuntime[] = existsSync(NODE24) ? ['node20', 'node24'] : ['node20']
+/**
+ * The runtimes the bundle is run under: the Node that runs the tests (this machine's Node 20; the
+ * matrix version on CI), named by its major version, and Node 24 from the `node` package (what
+ * GitHub runs the action on) when that is another one.
+ */
+export type NodeRuntime = string
+const HOST_RUNTIME = `node${process.versions.node.split('.')[0]}`
+const RUNTIME_BINARIES = new Map<NodeRuntime, string>([[HOST_RUNTIME, process.execPath]])
+if (existsSync(NODE24) && HOST_RUNTIME !== 'node24') RUNTIME_BINARIES.set('node24', NODE24)
+export const RUNTIMES: NodeRuntime[] = [...RUNTIME_BINARIES.keys()]
 
 export interface ActionRun {
   code: number | null
@@ -55,7 +63,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     ...options.env
   }
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  const node = options.runtime === 'node24' ? NODE24 : process.execPath
+  const node = RUNTIME_BINARIES.get(options.runtime ?? HOST_RUNTIME) ?? process.execPath
   const started = Date.now()
   const child = spawn(node, [BUNDLE], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''

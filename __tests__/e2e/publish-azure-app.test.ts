@@ -231,3 +231,25 @@ describe('go-live, status and cancel through the bundle', () => {
     expect(status.outputs).toMatchObject({ 'submission-id': started.outputs['submission-id'], 'submission-substate': 'ReadyToPublish' })
   })
 })
+
+describe('other v1 offer types through the bundle', () => {
+  it('publishes a consulting-service offer by submitting its draft, to live', async () => {
+    const { defaultSeed } = await import('../../emulator/seed/default.js')
+    const seed = defaultSeed()
+    seed.offers = [...(seed.offers ?? []), { resourceType: 'AzureConsultingService', offerId: 'contoso-consulting', name: 'Contoso Consulting', plans: [] }]
+    const consulting = await startTestEmulator({ timeScale: SCALE, seed })
+    try {
+      const inputs = (extra: Record<string, string>) => emulatorInputs(consulting, { command: 'publish', 'offer-id': 'contoso-consulting', ...extra })
+      const refused = await runAction({ env, inputs: inputs({ 'package-path': PACKAGE }) })
+      expect(errorAnnotations(refused)[0]).toContain("Input 'package-path': applies to Azure Application offers")
+      expect(writes(consulting)).toEqual([])
+
+      const run = await runAction({ env, inputs: inputs({ target: 'live' }) })
+      expect(errorAnnotations(run)).toEqual([])
+      expect(run.outputs).toMatchObject({ 'offer-type': 'AzureConsultingService', 'submission-state': 'Published', 'submission-substate': 'InStore' })
+      expect(consulting.requests().filter(r => r.method === 'POST' && /\/packages$/.test(r.path))).toEqual([])
+    } finally {
+      await consulting.close()
+    }
+  })
+})

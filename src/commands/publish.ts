@@ -1,5 +1,7 @@
 import type { RunContext } from '../context.js'
 import type { Report } from '../report/report.js'
+import { InputError } from '../errors.js'
+import { publishV1Draft } from './azure-app/publish-draft.js'
 import { publishAzureApplication } from './azure-app/publish.js'
 import { publishProductIngestion } from './product-ingestion-publish.js'
 import { resolveOffer } from './resolve-offer.js'
@@ -7,5 +9,10 @@ import { resolveOffer } from './resolve-offer.js'
 /** `publish`: the offer's type decides the API; the user never has to. */
 export async function publishCommand(ctx: RunContext): Promise<Report> {
   const offer = await resolveOffer(ctx)
-  return offer.api === 'ingestion' ? publishAzureApplication(ctx, offer) : publishProductIngestion(ctx, offer)
+  if (offer.api === 'product-ingestion') return publishProductIngestion(ctx, offer)
+  if (offer.type === 'AzureApplication') return publishAzureApplication(ctx, offer)
+  if (ctx.inputs.packagePath) {
+    throw new InputError('package-path', `applies to Azure Application offers; '${offer.offerId}' is a ${offer.type} offer, which has no package. Leave it out to publish the offer's draft.`)
+  }
+  return publishV1Draft(ctx, offer)
 }

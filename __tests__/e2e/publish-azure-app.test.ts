@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { RunningEmulator } from '../../emulator/index.js'
 import { CONTOSO_APP, DEMO_CREDENTIALS, FAILING_VALIDATION_APP } from '../../emulator/seed/default.js'
-import { emulatorInputs, startTestEmulator, writes } from '../helpers/emulator.js'
-import { errorAnnotations, everythingWritten, ROOT, RUNTIMES, runAction, type ActionRun, type NodeRuntime } from '../helpers/run-action.js'
+import { EXAMPLE_PACKAGE, EXAMPLE_TECHNICAL_CONFIGURATION, emulatorInputs, rehearsalEnv, startTestEmulator, useEmulator, writes } from '../helpers/emulator.js'
+import { errorAnnotations, everythingWritten, RUNTIMES, runAction, type ActionRun, type NodeRuntime } from '../helpers/run-action.js'
 
-const PACKAGE = join(ROOT, 'examples/azure-app-package')
-const TECHNICAL_CONFIGURATION = join(ROOT, 'examples/technical-configuration.yaml')
+const PACKAGE = EXAMPLE_PACKAGE
+const TECHNICAL_CONFIGURATION = EXAMPLE_TECHNICAL_CONFIGURATION
 const SCALE = 50
-const env = { PARTNER_CENTER_PUBLISH_TIME_SCALE: String(SCALE) }
+const env = rehearsalEnv(SCALE)
 
-let emulator: RunningEmulator
-beforeAll(async () => {
-  emulator = await startTestEmulator({ timeScale: SCALE })
-})
-afterAll(() => emulator.close())
-beforeEach(() => emulator.reset())
+const emulator = useEmulator({ timeScale: SCALE })
 
 function publish(extra: Record<string, string>, runtime?: NodeRuntime): Promise<ActionRun> {
   return runAction({

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { join } from 'node:path'
-import type { RunningEmulator } from '../../emulator/index.js'
-import { emulatorInputs, startTestEmulator } from '../helpers/emulator.js'
-import { errorAnnotations, ROOT, runAction } from '../helpers/run-action.js'
+import { describe, expect, it } from '@jest/globals'
+import { EXAMPLE_PACKAGE, EXAMPLE_TECHNICAL_CONFIGURATION, emulatorInputs, rehearsalEnv, startTestEmulator, useEmulator } from '../helpers/emulator.js'
+import { errorAnnotations, runAction } from '../helpers/run-action.js'
 
 /**
  * Fault injection: the bundle against the emulator's fault profiles. Each scenario ends succeeded,
  * or failed with a message that says what happened; the request log proves nothing was created twice.
  */
 
-const PACKAGE = join(ROOT, 'examples/azure-app-package')
+const PACKAGE = EXAMPLE_PACKAGE
 const SCALE = 50
-const env = { PARTNER_CENTER_PUBLISH_TIME_SCALE: String(SCALE) }
+const env = rehearsalEnv(SCALE)
 
-let emulator: RunningEmulator
-beforeAll(async () => {
-  emulator = await startTestEmulator({ timeScale: SCALE })
-})
-afterAll(() => emulator.close())
-beforeEach(() => emulator.reset())
+const emulator = useEmulator({ timeScale: SCALE })
 
 const publish = (extra: Record<string, string> = {}) =>
   runAction({
@@ -27,7 +20,7 @@ const publish = (extra: Record<string, string> = {}) =>
       command: 'publish',
       'offer-id': 'contoso-app',
       'package-path': PACKAGE,
-      'technical-configuration': join(ROOT, 'examples/technical-configuration.yaml'),
+      'technical-configuration': EXAMPLE_TECHNICAL_CONFIGURATION,
       version: '1.1.0',
       ...extra
     })
@@ -114,7 +107,7 @@ describe('cancellation', () => {
     const slow = await startTestEmulator({ timeScale: 1 })
     try {
       const run = await runAction({
-        inputs: emulatorInputs(slow, { command: 'publish', 'offer-id': 'contoso-app', 'package-path': PACKAGE, version: '1.1.0', 'technical-configuration': join(ROOT, 'examples/technical-configuration.yaml') }),
+        inputs: emulatorInputs(slow, { command: 'publish', 'offer-id': 'contoso-app', 'package-path': PACKAGE, version: '1.1.0', 'technical-configuration': EXAMPLE_TECHNICAL_CONFIGURATION }),
         // Upload and processing take ~3 s at real speed; the preview wait starts after that.
         signalAfterMs: { signal: 'SIGTERM', ms: 9000 },
         timeoutMs: 30_000

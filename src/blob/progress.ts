@@ -1,5 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream'
-
 /**
  * Bytes sent, over parts (blocks) uploaded in parallel. A retried part starts again from zero, so
  * the raw sum can go back; what is reported never does: it is only reported when it grows, and the
@@ -47,17 +45,5 @@ export class Progress {
       this.reported = sent
       this.callback(sent, this.total)
     }
-  }
-}
-
-/** Passes data through unchanged, counting it. */
-export class CountingStream extends Transform {
-  constructor(private readonly onBytes: (bytes: number) => void) {
-    super()
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.onBytes(chunk.length)
-    callback(null, chunk)
   }
 }

@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { pipeline, type Readable } from 'node:stream'
 import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
 import { registerSecret } from '../http/redact.js'
@@ -10,7 +8,8 @@ import { log } from '../log.js'
 import { MAX_BLOCKS, blockListXml, planBlocks } from './blocks.js'
 import { DEFAULT_BLOCK_BYTES, fileChecksums, type FileChecksums } from './checksums.js'
 import { runPool } from './pool.js'
-import { CountingStream, Progress } from './progress.js'
+import { Progress } from './progress.js'
+import { fileRangeWriter } from './range-writer.js'
 import { describeSas, formatSas, sasSignatures, withQuery, type SasDescription } from './sas.js'
 import { explainUploadError } from './upload-errors.js'
 
@@ -94,7 +93,6 @@ type Outcome = Pick<UploadResult, 'method' | 'blocks' | 'etag'>
 async function putBlob(ctx: UploadContext): Promise<Outcome> {
   log.debug(`Uploading ${ctx.fileName} (${ctx.size} bytes) to ${formatSas(ctx.sas)} with one Put Blob`)
   const { md5Base64 } = ctx.checksums ?? (await fileChecksums(ctx.filePath))
-  const source = rangeSource(ctx, 0, 0, ctx.size - 1)
   const response = await ctx.transport
     .request({
       method: 'PUT',
@@ -108,9 +106,8 @@ async function putBlob(ctx: UploadContext): Promise<Outcome> {
         'content-length': String(ctx.size),
         'content-md5': md5Base64
       },
-      body: source.open
+      body: fileRangeWriter(ctx.filePath, 0, ctx.size - 1, () => ctx.progress.attempt(0))
     })
-    .finally(source.release)
   ctx.progress.complete(0, ctx.size)
   return { method: 'put-blob', blocks: 0, etag: response.headers.etag }
 }
@@ -132,7 +129,6 @@ async function putBlocks(ctx: UploadContext, blockSizeBytes: number, parallelism
   const blocks = planBlocks(checksums.sizeBytes, blockSizeBytes, checksums.blockMd5s)
 
   await runPool(blocks, parallelism, async block => {
-    const source = rangeSource(ctx, block.index, block.start, block.end)
     await ctx.transport
       .request({
         method: 'PUT',
@@ -146,9 +142,8 @@ async function putBlocks(ctx: UploadContext, blockSizeBytes: number, parallelism
           'content-length': String(block.sizeBytes),
           'content-md5': block.md5Base64
         },
-        body: source.open
+        body: fileRangeWriter(ctx.filePath, block.start, block.end, () => ctx.progress.attempt(block.index))
       })
-      .finally(source.release)
     ctx.progress.complete(block.index, block.sizeBytes)
   })
 
@@ -171,39 +166,6 @@ async function putBlocks(ctx: UploadContext, blockSizeBytes: number, parallelism
 function commonHeaders(): Record<string, string> {
   // Sent per request, not per attempt; SAS requests do not sign the date, it only has to be sane.
   return { 'x-ms-version': BLOB_API_VERSION, 'x-ms-date': new Date().toUTCString() }
-}
-
-/**
- * The body of one request: bytes start..end (inclusive) of the file, counted for progress as they
- * are read. `open` gives a fresh stream per attempt, so a retry resends the range from its start, and
- * memory is one read buffer per request in flight, whatever the block size. The HTTP client does not
- * close a body whose request failed, so the previous attempt's stream (and its file descriptor) is
- * closed here, on the next attempt and at the end.
- */
-function rangeSource(
-  ctx: UploadContext,
-  part: number,
-  start: number,
-  end: number
-): { open: () => Readable; release: () => void } {
-  let current: Readable | undefined
-  const release = (): void => {
-    current?.destroy()
-  }
-  const open = (): Readable => {
-    release()
-    const counter = new CountingStream(ctx.progress.attempt(part))
-    if (end < start) {
-      // An empty file: createReadStream cannot express an empty range.
-      counter.end()
-    } else {
-      // pipeline, not pipe: a read error destroys the counter, which fails the request.
-      pipeline(createReadStream(ctx.filePath, { start, end }), counter, () => undefined)
-    }
-    current = counter
-    return counter
-  }
-  return { open, release }
 }
 
 /**

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import { HttpClient, HttpClientResponse } from '@actions/http-client'
 import { systemClock, type Clock } from '../clock.js'
 import { parseApiError } from './api-error.js'
+import { isBodyWriter, sendWithWriter, type BodyWriter } from './body-writer.js'
 import { HttpError } from './http-error.js'
 import { redactUrl } from './redact.js'
 import {
@@ -29,8 +30,8 @@ export interface RequestSpec {
   headers?: Record<string, string>
   /** A JSON body; sets Content-Type. */
   json?: unknown
-  /** A raw body, or a factory that opens a fresh stream for each attempt. */
-  body?: string | Buffer | (() => Readable)
+  /** A raw body, a factory that opens a fresh stream for each attempt, or a writer (large uploads). */
+  body?: string | Buffer | (() => Readable) | BodyWriter
   auth?: TokenSource
   /** Statuses returned to the caller instead of raised (e.g. 404 for "does it exist"). */
   allowStatus?: number[]
@@ -86,7 +87,7 @@ export class Transport {
       client = new HttpClient(this.options.userAgent, [], {
         allowRetries: false,
         keepAlive: true,
-        socketTimeout: this.options.socketTimeoutMs ?? 100_000,
+        socketTimeout: this.socketTimeoutMs,
         allowRedirectDowngrade: false
       })
       this.clients.set(protocol, client)
@@ -167,7 +168,7 @@ export class Transport {
       data = spec.body()
     } else if (typeof spec.body === 'string') {
       data = spec.body
-    } else if (spec.body !== undefined) {
+    } else if (Buffer.isBuffer(spec.body)) {
       // http-client takes strings or streams; a Buffer goes as a one-chunk stream, bytes untouched.
       data = Readable.from([spec.body])
       headers['content-length'] = String(spec.body.length)
@@ -175,19 +176,30 @@ export class Transport {
     if (typeof data === 'string') headers['content-length'] = String(Buffer.byteLength(data))
     if (token) headers.authorization = `Bearer ${token}`
     this.requestCount++
-    const res: HttpClientResponse = await this.client(spec.url).request(spec.method, spec.url, data, headers)
-    const text = spec.method === 'HEAD' ? '' : await res.readBody()
+    const client = this.client(spec.url)
+    let raw: { status: number; headers: Record<string, string | string[] | undefined>; text: string }
+    if (isBodyWriter(spec.body)) {
+      headers['user-agent'] = this.options.userAgent
+      raw = await sendWithWriter(spec.url, spec.method, headers, spec.body, client.getAgent(spec.url), this.socketTimeoutMs)
+    } else {
+      const res: HttpClientResponse = await client.request(spec.method, spec.url, data, headers)
+      raw = { status: res.message.statusCode ?? 0, headers: res.message.headers, text: spec.method === 'HEAD' ? '' : await res.readBody() }
+    }
     const responseHeaders: Record<string, string | undefined> = {}
-    for (const [name, value] of Object.entries(res.message.headers)) {
+    for (const [name, value] of Object.entries(raw.headers)) {
       responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
     }
     return {
-      status: res.message.statusCode ?? 0,
+      status: raw.status,
       headers: responseHeaders,
-      text,
-      body: parseJson(text) as T,
+      text: raw.text,
+      body: parseJson(raw.text) as T,
       requestId: responseHeaders['request-id'] ?? responseHeaders['x-ms-request-id']
     }
+  }
+
+  private get socketTimeoutMs(): number {
+    return this.options.socketTimeoutMs ?? 100_000
   }
 
   private toError<T>(

@@ -25,9 +25,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     inputs = readInputs(options.getInput, options.env)
     ctx = createContext(inputs, { timeScale: rehearsalTimeScale(inputs, options.env ?? process.env), ...options })
-    const handler = COMMAND_HANDLERS[inputs.command]
-    if (!handler) throw new InputError('command', `'${inputs.command}' is not available in this build.`)
-    const report = await handler(ctx)
+    const report = await COMMAND_HANDLERS[inputs.command](ctx)
     await writeReport(report)
   } catch (error) {
     await fail(error, inputs)

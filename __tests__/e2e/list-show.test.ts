@@ -98,6 +98,17 @@ describe('failures through the bundle', () => {
     expect(errorAnnotations(run)[0]).toContain('AADSTS90002')
   })
 
+  it('a rehearsal time scale is ignored, with a warning, when a service is not on a loopback address', async () => {
+    const run = await runAction({
+      env: { PARTNER_CENTER_PUBLISH_TIME_SCALE: '60' },
+      inputs: emulatorInputs(emulator, { command: 'show', 'ingestion-api-url': 'https://api.partner.microsoft.com/v1.0/ingestion' })
+    })
+    expect(run.stdout).toContain('::warning::PARTNER_CENTER_PUBLISH_TIME_SCALE is ignored')
+    expect(run.stdout).not.toContain('Rehearsal:')
+    // show without an offer stops before any request, so nothing left this machine
+    expect(errorAnnotations(run)[0]).toContain("Input 'offer-id'")
+  })
+
   it('bad input fails before any request', async () => {
     const before = emulator.requests().length
     const run = await runAction({ inputs: emulatorInputs(emulator, { command: 'publsh' }) })

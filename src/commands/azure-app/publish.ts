@@ -38,13 +38,20 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
   const settings: ManagedAppSettings | undefined = inputs.technicalConfigurationPath ? await loadTechnicalConfiguration(inputs.technicalConfigurationPath) : undefined
 
   const { plans, submissions, packages, prepared } = await step('Read the offer and check the package', async () => {
-    const [allPlans, submissions, packages, prepared] = await Promise.all([
-      loadPlanStates(ctx, offer.productId, { waitForBranches: true }),
-      ctx.ingestion.listSubmissions(offer.productId),
-      ctx.ingestion.listPackages(offer.productId),
-      preparePackage(inputs.packagePath!)
-    ])
-    return { plans: selectPlans(allPlans, inputs.planIds), submissions, packages, prepared }
+    const preparing = preparePackage(inputs.packagePath!)
+    try {
+      const [allPlans, submissions, packages, prepared] = await Promise.all([
+        loadPlanStates(ctx, offer.productId, { waitForBranches: true }),
+        ctx.ingestion.listSubmissions(offer.productId),
+        ctx.ingestion.listPackages(offer.productId),
+        preparing
+      ])
+      return { plans: selectPlans(allPlans, inputs.planIds), submissions, packages, prepared }
+    } catch (error) {
+      // A zip made from a folder is removed even when a read beside it failed.
+      await preparing.then(p => p.cleanup(), () => undefined)
+      throw error
+    }
   })
   try {
     if (settings && !plans.some(p => p.variant.subType === 'managed-application')) {
@@ -65,7 +72,7 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       'offer-type': offer.type,
       'package-id': uploaded.pkg.id,
       version,
-      plans: JSON.stringify(plans.map(p => ({ planId: p.planId, variantId: p.variant.id, name: p.variant.friendlyName ?? p.planId, subType: p.variant.subType, version, previousVersion: p.version ?? null }))),
+      plans: plansOutput(plans, version),
       'partner-center-url': partnerCenterUrl(offer.productId)
     }
     const sections = (submissionLine?: string): Section[] => [
@@ -113,6 +120,13 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
   }
 }
 
+/** The `plans` output: each plan with the version it had and the one it gets. */
+function plansOutput(plans: PlanState[], version: string): string {
+  return JSON.stringify(
+    plans.map(p => ({ planId: p.planId, variantId: p.variant.id, name: p.variant.friendlyName ?? p.planId, subType: p.variant.subType, version, previousVersion: p.version ?? null }))
+  )
+}
+
 function planTable(plans: PlanState[], version: string) {
   return {
     headers: ['Plan', 'Kind', 'Previous version', 'New version'],
@@ -137,7 +151,7 @@ function dryRunReport(ctx: RunContext, offer: ResolvedOffer, plans: PlanState[],
       'offer-id': offer.offerId,
       'offer-type': offer.type,
       version,
-      plans: JSON.stringify(plans.map(p => ({ planId: p.planId, variantId: p.variant.id, name: p.variant.friendlyName ?? p.planId, subType: p.variant.subType, version, previousVersion: p.version ?? null }))),
+      plans: plansOutput(plans, version),
       'partner-center-url': partnerCenterUrl(offer.productId)
     },
     sections: [

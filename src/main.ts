@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { RESOURCES } from './auth/token-provider.js'
 import { COMMAND_HANDLERS } from './commands/index.js'
 import { createContext, type ContextOverrides, type RunContext } from './context.js'
 import { ActionError, CancelledError, InputError, errorMessage } from './errors.js'
@@ -25,6 +26,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     inputs = readInputs(options.getInput, options.env)
     ctx = createContext(inputs, { timeScale: rehearsalTimeScale(inputs, options.env ?? process.env), ...options })
+    // Every command but `configure` (and a bare configure-job `status`/`cancel`) starts with the
+    // Partner Center API; its token request goes out while the command's code loads.
+    const graphFirst = inputs.command === 'configure' || (!!inputs.jobId && !inputs.offerId && !inputs.productId)
+    ctx.tokens.prefetch(graphFirst ? RESOURCES.graph : RESOURCES.partnerCenter)
     const report = await COMMAND_HANDLERS[inputs.command](ctx)
     await writeReport(report)
   } catch (error) {

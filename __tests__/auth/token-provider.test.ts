@@ -77,6 +77,23 @@ describe('TokenProvider with a client secret', () => {
     scope.done()
   })
 
+  it('prefetches a token that the first use then takes, and keeps a prefetch failure for it: one request either way', async () => {
+    const ok = nock(AUTHORITY).post(TOKEN_PATH).once().reply(200, { expires_in: 3599, access_token: 'early' })
+    const { tokens } = provider()
+    tokens.prefetch(RESOURCES.partnerCenter)
+    tokens.prefetch(RESOURCES.partnerCenter)
+    expect(await tokens.getToken(RESOURCES.partnerCenter)).toBe('early')
+    ok.done()
+
+    const refused = nock(AUTHORITY).post(TOKEN_PATH).once().reply(...entraError(401, 'invalid_client', 7000215, 'Invalid client secret provided.'))
+    const { tokens: other } = provider()
+    other.prefetch(RESOURCES.graph)
+    await new Promise(resolve => setTimeout(resolve, 50)) // the failure arrives before anyone asks
+    const error = (await other.getToken(RESOURCES.graph).catch(e => e)) as ActionError
+    expect(error.message).toContain('AADSTS7000215')
+    refused.done()
+  })
+
   it.each([
     [entraError(401, 'invalid_client', 7000215, 'Invalid client secret provided.'), 'Value', 'Secret ID'],
     [entraError(401, 'invalid_client', 7000222, 'The provided client secret keys are expired.'), 'expired', 'new one'],

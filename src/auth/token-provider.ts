@@ -63,12 +63,28 @@ export class TokenProvider {
     if (cached && cached.expiresOn - this.clock.now() > this.margin(cached)) return cached.token
     let pending = this.inFlight.get(resource)
     if (!pending) {
-      pending = this.fetch(resource).finally(() => this.inFlight.delete(resource))
+      pending = this.fetch(resource)
       this.inFlight.set(resource, pending)
     }
-    const token = await pending
-    this.cache.set(resource, token)
-    return token.token
+    try {
+      const token = await pending
+      this.cache.set(resource, token)
+      return token.token
+    } finally {
+      if (this.inFlight.get(resource) === pending) this.inFlight.delete(resource)
+    }
+  }
+
+  /**
+   * Starts signing in for `resource` without waiting, so that the token request overlaps start-up
+   * work (loading the command's code). Its failure is kept for the first `getToken`, which reports it:
+   * a wrong secret is sent once, not twice.
+   */
+  prefetch(resource: string): void {
+    if (this.cache.has(resource) || this.inFlight.has(resource)) return
+    const pending = this.fetch(resource)
+    pending.catch(() => undefined)
+    this.inFlight.set(resource, pending)
   }
 
   private margin(token: AccessToken): number {

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { bannerComplete, parseEmulatorBanner } from './emulator-banner.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const TIME_SCALE = '60'
@@ -17,22 +18,12 @@ const banner = await new Promise((resolve, reject) => {
   let text = ''
   emulator.stdout.on('data', chunk => {
     text += chunk
-    if (/client-secret: \S+/.test(text)) resolve(text)
+    if (bannerComplete(text)) resolve(text)
   })
   emulator.on('exit', code => reject(new Error(`the emulator exited (${code})`)))
 })
-const field = name => new RegExp(`${name}: (\\S+)`).exec(banner)[1]
-const url = /listening on (http:\/\/\S+)/.exec(banner)[1]
+const { url, connection } = parseEmulatorBanner(banner)
 console.log(`Partner Center emulator on ${url}\n`)
-
-const connection = {
-  'tenant-id': field('tenant-id'),
-  'client-id': field('client-id'),
-  'client-secret': field('client-secret'),
-  'authority-host': field('authority-host'),
-  'ingestion-api-url': field('ingestion-api-url'),
-  'product-ingestion-api-url': field('product-ingestion-api-url')
-}
 
 async function step(title, inputs) {
   const dir = mkdtempSync(join(tmpdir(), 'pcp-demo-'))

@@ -2,6 +2,7 @@
 // and reads its banner for the URL and the demo credentials, as scripts/demo.mjs does.
 import { join } from 'node:path'
 import { exited, spawnTracked } from './procs.mjs'
+import { bannerComplete, parseEmulatorBanner } from '../emulator-banner.mjs'
 
 export async function startEmulator(root, args = [], { node = process.execPath, tmpDir } = {}) {
   // tmpDir: where the emulator keeps blob files (it uses os.tmpdir(), i.e. TMPDIR).
@@ -23,7 +24,7 @@ export async function startEmulator(root, args = [], { node = process.execPath, 
     )
     child.stdout.on('data', chunk => {
       text += chunk
-      if (/client-secret: \S+/.test(text)) {
+      if (bannerComplete(text)) {
         clearTimeout(timer)
         resolve(text)
       }
@@ -34,16 +35,7 @@ export async function startEmulator(root, args = [], { node = process.execPath, 
     })
   })
   child.stdout.resume()
-  const field = name => new RegExp(`${name}: (\\S+)`).exec(banner)[1]
-  const url = /listening on (http:\/\/\S+)/.exec(banner)[1]
-  const connection = {
-    'tenant-id': field('tenant-id'),
-    'client-id': field('client-id'),
-    'client-secret': field('client-secret'),
-    'authority-host': field('authority-host'),
-    'ingestion-api-url': field('ingestion-api-url'),
-    'product-ingestion-api-url': field('product-ingestion-api-url')
-  }
+  const { url, connection } = parseEmulatorBanner(banner)
   const inspect = async (path, init) => {
     const response = await fetch(`${url}/_emulator/${path}`, init)
     if (!response.ok) throw new Error(`GET /_emulator/${path}: ${response.status}`)

@@ -46,6 +46,18 @@ describe('faults', () => {
     expect((await call('GET', '/products')).status).toBe(200)
   })
 
+  it("'status' 5xx answers carry an ICH code of their own, never the 400 validation code", async () => {
+    const seen = new Map<number, string>()
+    for (const status of [500, 502, 503, 504]) {
+      emu.setFaults([{ method: 'GET', path: '/products$', action: 'status', status }])
+      const r = await call('GET', '/products')
+      expect(r.status).toBe(status)
+      seen.set(status, /^ICH(\d+) - /.exec(String(r.body))![1])
+    }
+    expect(new Set(seen.values()).size).toBe(4)
+    expect([...seen.values()]).not.toContain('50400')
+  })
+
   it("'status' on the blob and token endpoints speaks their dialects; custom body", async () => {
     emu.setFaults([
       { path: '/oauth2/', action: 'status', status: 503 },

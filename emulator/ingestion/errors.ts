@@ -17,7 +17,8 @@ const FAULTS: Record<number, { code: number; reason: string }> = {
   500: { code: 50000, reason: 'Internal server error.' },
   502: { code: 50200, reason: 'Bad gateway.' },
   503: { code: 50300, reason: 'Service unavailable.' },
-  504: { code: 50400, reason: 'Gateway timeout.' }
+  // status × 100 would give 50400, which the recorded 400 already uses.
+  504: { code: 50401, reason: 'Gateway timeout.' }
 }
 
 export type ErrorData = Record<string, string[]>

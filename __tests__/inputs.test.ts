@@ -6,7 +6,13 @@ const TENANT = '7a4c1f52-3b8e-4d61-9f0a-2c5e8b1d4f63'
 const CLIENT = '5d2b7e91-8c4a-4f3e-b6d0-1a9c3e7f2b48'
 
 function inputs(values: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
-  const all: Record<string, string> = { command: 'list', 'tenant-id': TENANT, 'client-id': CLIENT, 'client-secret': 'a-secret-value', ...values }
+  const all: Record<string, string> = {
+    command: 'list',
+    'tenant-id': TENANT,
+    'client-id': CLIENT,
+    'client-secret': 'a-secret-value',
+    ...values
+  }
   return readInputs(name => all[name] ?? '', env)
 }
 
@@ -76,20 +82,42 @@ describe('readInputs', () => {
   })
 
   it('takes the version from the tag when not given, and the input over the tag', () => {
-    expect(inputs({}, { GITHUB_REF: 'refs/tags/v1.2.3' })).toMatchObject({ version: '1.2.3', versionSource: 'tag' })
-    expect(inputs({ version: 'v2.0.1' }, { GITHUB_REF: 'refs/tags/v1.2.3' })).toMatchObject({ version: '2.0.1', versionSource: 'input' })
-    expect(inputs({}, { GITHUB_REF: 'refs/heads/main' })).toMatchObject({ version: undefined, versionSource: 'none' })
+    expect(inputs({}, { GITHUB_REF: 'refs/tags/v1.2.3' })).toMatchObject({
+      version: '1.2.3',
+      versionSource: 'tag'
+    })
+    expect(inputs({ version: 'v2.0.1' }, { GITHUB_REF: 'refs/tags/v1.2.3' })).toMatchObject({
+      version: '2.0.1',
+      versionSource: 'input'
+    })
+    expect(inputs({}, { GITHUB_REF: 'refs/heads/main' })).toMatchObject({
+      version: undefined,
+      versionSource: 'none'
+    })
     expect(inputs({}, { GITHUB_REF: 'refs/tags/release-candidate' })).toMatchObject({ versionSource: 'none' })
   })
 
   it('chooses the credential: secret, else certificate, else OIDC with the audience', () => {
-    expect(inputs({ 'client-secret': '', audience: '' }).credential).toEqual({ kind: 'oidc', audience: 'api://AzureADTokenExchange' })
-    expect(inputs({ 'client-secret': '', audience: 'api://custom' }).credential).toEqual({ kind: 'oidc', audience: 'api://custom' })
-    expect(inputs({ 'client-secret': '  padded-secret\n' }).credential).toEqual({ kind: 'secret', secret: 'padded-secret' })
+    expect(inputs({ 'client-secret': '', audience: '' }).credential).toEqual({
+      kind: 'oidc',
+      audience: 'api://AzureADTokenExchange'
+    })
+    expect(inputs({ 'client-secret': '', audience: 'api://custom' }).credential).toEqual({
+      kind: 'oidc',
+      audience: 'api://custom'
+    })
+    expect(inputs({ 'client-secret': '  padded-secret\n' }).credential).toEqual({
+      kind: 'secret',
+      secret: 'padded-secret'
+    })
   })
 
   it('splits plan IDs on commas and newlines, dropping blanks and duplicates', () => {
-    expect(inputs({ 'plan-id': 'standard, managed\n\nstandard\n premium ' }).planIds).toEqual(['standard', 'managed', 'premium'])
+    expect(inputs({ 'plan-id': 'standard, managed\n\nstandard\n premium ' }).planIds).toEqual([
+      'standard',
+      'managed',
+      'premium'
+    ])
   })
 
   it('normalises offer types from any of their names', () => {
@@ -99,6 +127,9 @@ describe('readInputs', () => {
   })
 
   it('accepts a tenant domain and upper-case command', () => {
-    expect(inputs({ 'tenant-id': 'contoso.onmicrosoft.com', command: 'SHOW' })).toMatchObject({ tenantId: 'contoso.onmicrosoft.com', command: 'show' })
+    expect(inputs({ 'tenant-id': 'contoso.onmicrosoft.com', command: 'SHOW' })).toMatchObject({
+      tenantId: 'contoso.onmicrosoft.com',
+      command: 'show'
+    })
   })
 })

@@ -32,7 +32,10 @@ function parseArgs(argv: string[]): StartOptions | undefined {
   }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
-    const [flag, inline] = a.includes('=') && a.startsWith('--') && !a.startsWith('--timing=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
+    const [flag, inline] =
+      a.includes('=') && a.startsWith('--') && !a.startsWith('--timing=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined]
     const next = () => inline ?? argv[++i]
     switch (flag) {
       case '--help':
@@ -68,7 +71,16 @@ function parseArgs(argv: string[]): StartOptions | undefined {
       case '--timing=': {
         const v = a.startsWith('--timing=') ? a.slice('--timing='.length) : argv[++i]
         const m = /^(\w+)=(\d+)$/.exec(v ?? '')
-        if (!m || !['packageProcessing', 'automatedValidation', 'previewCreation', 'certification', 'goLive'].includes(m[1]!)) {
+        if (
+          !m ||
+          ![
+            'packageProcessing',
+            'automatedValidation',
+            'previewCreation',
+            'certification',
+            'goLive'
+          ].includes(m[1]!)
+        ) {
           throw new Error(`--timing expects name=ms, e.g. --timing certification=2000 (got '${v ?? ''}')`)
         }
         timings[m[1] as keyof Timings] = Number(m[2])

@@ -56,11 +56,21 @@ export const FAULT_PROFILES: Record<string, FaultProfile> = {
   },
   // someone else edited the technical configuration between read and write
   'etag-conflict': {
-    rules: [{ method: 'PUT', path: `${API}products/[^/]+/packageconfigurations/`, action: 'status', status: 412, times: 1 }]
+    rules: [
+      {
+        method: 'PUT',
+        path: `${API}products/[^/]+/packageconfigurations/`,
+        action: 'status',
+        status: 412,
+        times: 1
+      }
+    ]
   },
   // another submission is in progress when the client submits
   'submission-conflict': {
-    rules: [{ method: 'POST', path: `${API}products/[^/]+/submissions$`, action: 'status', status: 409, times: 1 }]
+    rules: [
+      { method: 'POST', path: `${API}products/[^/]+/submissions$`, action: 'status', status: 409, times: 1 }
+    ]
   }
 }
 
@@ -85,14 +95,15 @@ export class FaultInjector {
     let profileLatency: number | undefined
     if (typeof rules === 'string') {
       const profile = FAULT_PROFILES[rules]
-      if (!profile) throw new Error(`unknown fault profile '${rules}' (known: ${Object.keys(FAULT_PROFILES).join(', ')})`)
+      if (!profile)
+        throw new Error(`unknown fault profile '${rules}' (known: ${Object.keys(FAULT_PROFILES).join(', ')})`)
       list = profile.rules
       profileLatency = profile.latencyMs
     } else {
       list = rules
     }
     for (const r of list) validateRule(r)
-    this.rules = list.map((rule) => ({
+    this.rules = list.map(rule => ({
       rule: { ...rule },
       re: rule.path ? new RegExp(rule.path, 'i') : undefined,
       seen: 0,
@@ -119,12 +130,16 @@ export class FaultInjector {
   }
 
   describe(): { latencyMs: number; rules: Array<FaultRule & { seen: number; fired: number }> } {
-    return { latencyMs: this.latencyMs, rules: this.rules.map((a) => ({ ...a.rule, seen: a.seen, fired: a.fired })) }
+    return {
+      latencyMs: this.latencyMs,
+      rules: this.rules.map(a => ({ ...a.rule, seen: a.seen, fired: a.fired }))
+    }
   }
 }
 
 export function validateRule(r: FaultRule): void {
-  if (!['status', 'reset', 'delay', 'drop-response'].includes(r.action)) throw new Error(`invalid fault action '${String(r.action)}'`)
+  if (!['status', 'reset', 'delay', 'drop-response'].includes(r.action))
+    throw new Error(`invalid fault action '${String(r.action)}'`)
   if (r.action === 'status' && !(typeof r.status === 'number' && r.status >= 100 && r.status <= 599)) {
     throw new Error("fault action 'status' needs a status between 100 and 599")
   }

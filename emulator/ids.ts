@@ -23,7 +23,9 @@ let etagCounter = 0x6a000000
  */
 export function newEtag(nowMs: number = Date.now()): string {
   etagCounter = (etagCounter + 1 + Math.floor(Math.random() * 64)) >>> 0
-  const secs = Math.floor(nowMs / 1000).toString(16).padStart(8, '0')
+  const secs = Math.floor(nowMs / 1000)
+    .toString(16)
+    .padStart(8, '0')
   return `"${etagCounter.toString(16).padStart(8, '0')}-0000-0800-0000-${secs}0000"`
 }
 
@@ -48,5 +50,8 @@ export function newSubmissionId(): string {
 
 /** Blob names of package uploads are decimal strings (`/file/3050487256057890282`). */
 export function newBlobName(): string {
-  return (BigInt('0x' + randomBytes(8).toString('hex')) % 9000000000000000000n + 1000000000000000000n).toString()
+  return (
+    (BigInt('0x' + randomBytes(8).toString('hex')) % 9000000000000000000n) +
+    1000000000000000000n
+  ).toString()
 }

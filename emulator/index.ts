@@ -21,7 +21,13 @@ import { resolveSeed } from './seed/load.js'
 import { snapshot } from './snapshot.js'
 import { registerProductIngestionRoutes, PRODUCT_INGESTION_PREFIX } from './productIngestion/index.js'
 import type { EmulatorState } from './state.js'
-import { DEFAULT_TIMINGS, type EmulatorOptions, type FaultRule, type RequestLogEntry, type Timings } from './types.js'
+import {
+  DEFAULT_TIMINGS,
+  type EmulatorOptions,
+  type FaultRule,
+  type RequestLogEntry,
+  type Timings
+} from './types.js'
 
 export * from './types.js'
 export { FAULT_PROFILES } from './faults.js'
@@ -29,7 +35,12 @@ export { Router } from './http/router.js'
 export type { RequestContext, Handler } from './http/router.js'
 export type { EmulatorState } from './state.js'
 export type { ClientAssertionValidator } from './entra/token.js'
-export { GITHUB_OIDC_ISSUER, GITHUB_OIDC_REQUEST_TOKEN, GITHUB_OIDC_TOKEN_PATH, DEFAULT_GITHUB_OIDC_SUBJECT } from './entra/github-oidc.js'
+export {
+  GITHUB_OIDC_ISSUER,
+  GITHUB_OIDC_REQUEST_TOKEN,
+  GITHUB_OIDC_TOKEN_PATH,
+  DEFAULT_GITHUB_OIDC_SUBJECT
+} from './entra/github-oidc.js'
 export type { GitHubOidcSettings } from './entra/github-oidc.js'
 
 export interface RunningEmulator {
@@ -47,7 +58,10 @@ export interface RunningEmulator {
 }
 
 /** Extension hook: registers extra routes; called at start and after every reset with the fresh state. */
-export type EmulatorExtension = (router: Router, deps: { state: EmulatorState; signer: TokenSigner; clock: Clock }) => void
+export type EmulatorExtension = (
+  router: Router,
+  deps: { state: EmulatorState; signer: TokenSigner; clock: Clock }
+) => void
 
 export interface StartOptions extends EmulatorOptions {
   extensions?: EmulatorExtension[]
@@ -77,7 +91,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const signer = new TokenSigner()
   const sas = new SasSigner()
   const githubOidc = new GitHubOidcIssuer()
-  const assertionValidator = options.clientAssertionValidator ?? createAssertionValidator({ github: githubOidc })
+  const assertionValidator =
+    options.clientAssertionValidator ?? createAssertionValidator({ github: githubOidc })
 
   let state = buildState(seed, config)
   let router = new Router()
@@ -115,8 +130,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     inspect: {
       state: () => snapshot(state),
       reset,
-      advanceClock: (ms) => clock.advance(ms),
-      githubOidc: (settings) => (settings === undefined ? githubOidc.settings() : githubOidc.configure(settings as GitHubOidcSettings))
+      advanceClock: ms => clock.advance(ms),
+      githubOidc: settings =>
+        settings === undefined ? githubOidc.settings() : githubOidc.configure(settings as GitHubOidcSettings)
     }
   })
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1')
@@ -133,7 +149,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     githubOidc: {
       requestUrl: `${url}/_github/oidc/token?api-version=2.0`,
       requestToken: githubOidc.requestToken,
-      configure: (settings) => void githubOidc.configure(settings)
+      configure: settings => void githubOidc.configure(settings)
     },
     close: async () => {
       await server.close()

@@ -14,7 +14,13 @@ export class RequestLog {
   /** keep memory bounded on long runs */
   constructor(private readonly max = 10000) {}
 
-  add(e: { method: string; url: string; status: number; startedAt: number; fault?: FaultAction }): RequestLogEntry {
+  add(e: {
+    method: string
+    url: string
+    status: number
+    startedAt: number
+    fault?: FaultAction
+  }): RequestLogEntry {
     const entry: RequestLogEntry = {
       seq: ++this.seq,
       time: new Date(e.startedAt).toISOString(),
@@ -31,7 +37,7 @@ export class RequestLog {
   }
 
   list(): RequestLogEntry[] {
-    return this.entries.map((e) => ({ ...e }))
+    return this.entries.map(e => ({ ...e }))
   }
 
   clear(): void {

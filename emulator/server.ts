@@ -81,10 +81,22 @@ function faultReply(rule: FaultRule, ctx: RequestContext): Reply {
     return r
   }
   if (ctx.path.startsWith('/blob/')) {
-    const code = status === 503 ? 'ServerBusy' : status === 500 ? 'InternalError' : status === 429 ? 'ServerBusy' : 'OperationTimedOut'
+    const code =
+      status === 503
+        ? 'ServerBusy'
+        : status === 500
+          ? 'InternalError'
+          : status === 429
+            ? 'ServerBusy'
+            : 'OperationTimedOut'
     return {
       status,
-      headers: { ...headers, 'content-type': 'application/xml', 'x-ms-error-code': code, 'x-ms-request-id': newGuid() },
+      headers: {
+        ...headers,
+        'content-type': 'application/xml',
+        'x-ms-error-code': code,
+        'x-ms-request-id': newGuid()
+      },
       body: `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>Injected fault.\nRequestId:${newGuid()}\nTime:${new Date().toISOString()}</Message></Error>`
     }
   }
@@ -112,7 +124,10 @@ function notFound(ctx: RequestContext, methodNotAllowed: boolean): Reply {
     r.headers['request-id'] = newGuid()
     return r
   }
-  return jsonReply(methodNotAllowed ? 405 : 404, { error: methodNotAllowed ? 'MethodNotAllowed' : 'NotFound', path: ctx.path })
+  return jsonReply(methodNotAllowed ? 405 : 404, {
+    error: methodNotAllowed ? 'MethodNotAllowed' : 'NotFound',
+    path: ctx.path
+  })
 }
 
 function send(res: ServerResponse, reply: Reply, head: boolean): void {
@@ -135,7 +150,8 @@ export class EmulatorServer {
   constructor(private readonly core: ServerCore) {
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
-        if (!res.headersSent) send(res, jsonReply(500, { error: 'EmulatorError', message: String(err) }), false)
+        if (!res.headersSent)
+          send(res, jsonReply(500, { error: 'EmulatorError', message: String(err) }), false)
         else res.destroy()
       })
     })
@@ -144,7 +160,7 @@ export class EmulatorServer {
 
   sleep(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve()
-    return new Promise((resolve) => {
+    return new Promise(resolve => {
       const t = setTimeout(() => {
         this.timers.delete(t)
         resolve()
@@ -168,7 +184,7 @@ export class EmulatorServer {
     this.closed = true
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
-    await new Promise<void>((resolve) => {
+    await new Promise<void>(resolve => {
       this.server.close(() => resolve())
       this.server.closeAllConnections()
     })
@@ -189,9 +205,17 @@ export class EmulatorServer {
 
     const fault = this.core.faults.match(ctx.method, ctx.rawUrl)
     const logAndPrint = (status: number) => {
-      const e = this.core.log.add({ method: ctx.method, url: ctx.rawUrl, status, startedAt, fault: fault?.action })
+      const e = this.core.log.add({
+        method: ctx.method,
+        url: ctx.rawUrl,
+        status,
+        startedAt,
+        fault: fault?.action
+      })
       if (!this.core.quiet) {
-        process.stdout.write(`${e.time} ${e.method} ${e.path} → ${status || 'reset'}${fault ? ` [fault ${fault.action}]` : ''} ${e.durationMs}ms\n`)
+        process.stdout.write(
+          `${e.time} ${e.method} ${e.path} → ${status || 'reset'}${fault ? ` [fault ${fault.action}]` : ''} ${e.durationMs}ms\n`
+        )
       }
     }
 
@@ -254,8 +278,15 @@ export class EmulatorServer {
           return jsonReply(200, this.core.faults.describe())
         case 'PUT /_emulator/faults': {
           const text = await ctx.text()
-          const body = (text.trim() ? JSON.parse(text) : {}) as { latencyMs?: number; rules?: FaultRule[]; profile?: string }
-          this.core.faults.set(body.profile ?? body.rules ?? [], body.latencyMs ?? (body.profile ? undefined : 0))
+          const body = (text.trim() ? JSON.parse(text) : {}) as {
+            latencyMs?: number
+            rules?: FaultRule[]
+            profile?: string
+          }
+          this.core.faults.set(
+            body.profile ?? body.rules ?? [],
+            body.latencyMs ?? (body.profile ? undefined : 0)
+          )
           return jsonReply(200, this.core.faults.describe())
         }
         case 'DELETE /_emulator/faults':
@@ -264,7 +295,8 @@ export class EmulatorServer {
         case 'POST /_emulator/clock': {
           const text = await ctx.text()
           const body = (text.trim() ? JSON.parse(text) : {}) as { advanceMs?: number }
-          if (typeof body.advanceMs !== 'number' || body.advanceMs < 0) return jsonReply(400, { error: 'advanceMs (>= 0) is required' })
+          if (typeof body.advanceMs !== 'number' || body.advanceMs < 0)
+            return jsonReply(400, { error: 'advanceMs (>= 0) is required' })
           this.core.inspect.advanceClock(body.advanceMs)
           return jsonReply(200, { status: 'advanced', advanceMs: body.advanceMs })
         }

@@ -21,12 +21,22 @@ export function snapshot(state: EmulatorState): Record<string, unknown> {
       resourceType: p.resourceType,
       name: p.name,
       failNextSubmission: p.failNextSubmission ?? null,
-      plans: [...p.variants.values()].map((v) => ({ id: v.id, planId: v.externalID, subType: v.subType ?? null, live: v.live ?? null })),
-      packages: [...p.packages.values()].map((pkg) => {
+      plans: [...p.variants.values()].map(v => ({
+        id: v.id,
+        planId: v.externalID,
+        subType: v.subType ?? null,
+        live: v.live ?? null
+      })),
+      packages: [...p.packages.values()].map(pkg => {
         settlePackage(state, pkg)
-        return { id: pkg.id, fileName: pkg.fileName, state: pkg.state, validationItems: pkg.outcome?.validationItems ?? [] }
+        return {
+          id: pkg.id,
+          fileName: pkg.fileName,
+          state: pkg.state,
+          validationItems: pkg.outcome?.validationItems ?? []
+        }
       }),
-      submissions: [...p.submissions.values()].map((s) => {
+      submissions: [...p.submissions.values()].map(s => {
         const st = computeStatus(state, s, state.clock.now())
         return { id: s.id, releaseNumber: s.releaseNumber, state: st.state, substate: st.substate }
       })
@@ -38,10 +48,15 @@ export function snapshot(state: EmulatorState): Record<string, unknown> {
     pageSize: state.config.pageSize,
     productCount: state.products.size,
     fillerProductsNotShown: fillers,
-    tenants: state.tenants.map((t) => ({
+    tenants: state.tenants.map(t => ({
       id: t.id,
       domains: t.domains,
-      apps: t.apps.map((a) => ({ clientId: a.clientId, displayName: a.displayName, disabled: a.disabled ?? false, partnerCenterRole: a.partnerCenterRole }))
+      apps: t.apps.map(a => ({
+        clientId: a.clientId,
+        displayName: a.displayName,
+        disabled: a.disabled ?? false,
+        partnerCenterRole: a.partnerCenterRole
+      }))
     })),
     products,
     blobs: state.blobs.size,

@@ -5,7 +5,13 @@ import type { Clock } from './clock.js'
 import type { SeedTenant, Timings, PlanSubType } from './types.js'
 
 export type ModuleName = 'Listing' | 'Property' | 'Availability' | 'Package' | 'ResellerConfiguration'
-export const MODULES: ModuleName[] = ['Listing', 'Property', 'Availability', 'Package', 'ResellerConfiguration']
+export const MODULES: ModuleName[] = [
+  'Listing',
+  'Property',
+  'Availability',
+  'Package',
+  'ResellerConfiguration'
+]
 /** Modules that also exist per plan (branch carries variantID). */
 export const PLAN_MODULES: ModuleName[] = ['Listing', 'Availability', 'Package']
 
@@ -116,7 +122,9 @@ export interface Product {
   failNextSubmission?: 'validation' | 'certification'
   releaseCounter: number
   /** seed data used to build the lazily created modules */
-  seedModules?: Partial<Record<'listing' | 'property' | 'availability' | 'resellerConfiguration', Record<string, unknown>>>
+  seedModules?: Partial<
+    Record<'listing' | 'property' | 'availability' | 'resellerConfiguration', Record<string, unknown>>
+  >
 }
 
 export interface BlobRef {
@@ -172,7 +180,7 @@ export class EmulatorState {
 
   findTenant(idOrDomain: string): SeedTenant | undefined {
     const key = idOrDomain.toLowerCase()
-    return this.tenants.find((t) => t.id.toLowerCase() === key || t.domains.some((d) => d.toLowerCase() === key))
+    return this.tenants.find(t => t.id.toLowerCase() === key || t.domains.some(d => d.toLowerCase() === key))
   }
 }
 

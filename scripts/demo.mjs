@@ -11,9 +11,13 @@ import { bannerComplete, parseEmulatorBanner } from './emulator-banner.mjs'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const TIME_SCALE = '60'
 
-const emulator = spawn(process.execPath, [join(root, 'emulator/dist/index.js'), '--port', '0', '--quiet', '--time-scale', TIME_SCALE], {
-  stdio: ['ignore', 'pipe', 'inherit']
-})
+const emulator = spawn(
+  process.execPath,
+  [join(root, 'emulator/dist/index.js'), '--port', '0', '--quiet', '--time-scale', TIME_SCALE],
+  {
+    stdio: ['ignore', 'pipe', 'inherit']
+  }
+)
 const banner = await new Promise((resolve, reject) => {
   let text = ''
   emulator.stdout.on('data', chunk => {
@@ -31,12 +35,22 @@ async function step(title, inputs) {
   const summary = join(dir, 'summary')
   writeFileSync(output, '')
   writeFileSync(summary, '')
-  const env = { ...process.env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: dir, PARTNER_CENTER_PUBLISH_TIME_SCALE: TIME_SCALE }
-  for (const [name, value] of Object.entries({ ...connection, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value
+  const env = {
+    ...process.env,
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+    RUNNER_TEMP: dir,
+    PARTNER_CENTER_PUBLISH_TIME_SCALE: TIME_SCALE
+  }
+  for (const [name, value] of Object.entries({ ...connection, ...inputs }))
+    env[`INPUT_${name.toUpperCase()}`] = value
   console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 90 - title.length))}\n`)
   const started = Date.now()
   // The runner hides ::debug:: lines (unless step debugging is on) and never prints ::add-mask::.
-  const child = spawn(process.execPath, [join(root, 'dist/index.js')], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [join(root, 'dist/index.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
   let pending = ''
   child.stdout.on('data', chunk => {
     const lines = (pending + chunk).split('\n')

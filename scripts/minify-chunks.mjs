@@ -7,6 +7,12 @@ import { minify } from 'terser'
 const folder = process.argv[2] ?? 'dist'
 for (const name of readdirSync(folder).filter(n => /^\d+\.index\.js$/.test(n))) {
   const path = join(folder, name)
-  const result = await minify(readFileSync(path, 'utf8'), { module: true, ecma: 2022, compress: true, mangle: true, format: { comments: false } })
+  const result = await minify(readFileSync(path, 'utf8'), {
+    module: true,
+    ecma: 2022,
+    compress: true,
+    mangle: true,
+    format: { comments: false }
+  })
   writeFileSync(path, result.code)
 }

@@ -41,7 +41,8 @@ export function createContext(inputs: ActionInputs, overrides: ContextOverrides 
       clock,
       socketTimeoutMs: SOCKET_TIMEOUT_MS / scale,
       debug: log.debug,
-      onRetry: ({ operation, delayMs, reason }) => log.info(`${operation}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s`)
+      onRetry: ({ operation, delayMs, reason }) =>
+        log.info(`${operation}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s`)
     })
   const tokens = new TokenProvider({
     transport,
@@ -59,7 +60,11 @@ export function createContext(inputs: ActionInputs, overrides: ContextOverrides 
     transport,
     tokens,
     ingestion: new IngestionClient(transport, inputs.ingestionApiUrl, tokens.source(RESOURCES.partnerCenter)),
-    productIngestion: new ProductIngestionClient(transport, inputs.productIngestionApiUrl, tokens.source(RESOURCES.graph)),
+    productIngestion: new ProductIngestionClient(
+      transport,
+      inputs.productIngestionApiUrl,
+      tokens.source(RESOURCES.graph)
+    ),
     clock,
     deadline: clock.now() + inputs.timeoutMinutes * 60_000,
     progress: {}

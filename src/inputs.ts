@@ -9,7 +9,16 @@ import { findOfferType, OFFER_TYPES } from './offer-types.js'
  * the input and are raised before any request is sent.
  */
 
-export const COMMANDS = ['list', 'show', 'publish', 'go-live', 'status', 'cancel', 'configure', 'export'] as const
+export const COMMANDS = [
+  'list',
+  'show',
+  'publish',
+  'go-live',
+  'status',
+  'cancel',
+  'configure',
+  'export'
+] as const
 export type Command = (typeof COMMANDS)[number]
 export type Target = 'draft' | 'preview' | 'live'
 
@@ -80,12 +89,17 @@ export function readInputs(
   const tenantId = read('tenant-id')
   if (!tenantId) throw new InputError('tenant-id', 'is required: the Microsoft Entra tenant (directory) ID.')
   if (!GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
-    throw new InputError('tenant-id', `'${tenantId}' is neither a GUID nor a domain such as contoso.onmicrosoft.com.`)
+    throw new InputError(
+      'tenant-id',
+      `'${tenantId}' is neither a GUID nor a domain such as contoso.onmicrosoft.com.`
+    )
   }
 
   const clientId = read('client-id')
-  if (!clientId) throw new InputError('client-id', 'is required: the application (client) ID of the Entra app.')
-  if (!GUID.test(clientId)) throw new InputError('client-id', `'${clientId}' is not a GUID (application (client) ID).`)
+  if (!clientId)
+    throw new InputError('client-id', 'is required: the application (client) ID of the Entra app.')
+  if (!GUID.test(clientId))
+    throw new InputError('client-id', `'${clientId}' is not a GUID (application (client) ID).`)
 
   const credential = readCredential(read, getInput)
 
@@ -99,7 +113,10 @@ export function readInputs(
   }
   const productId = read('product-id') || undefined
   if (productId !== undefined && !GUID.test(productId)) {
-    throw new InputError('product-id', `'${productId}' is not a GUID (the product ID in the Partner Center URL).`)
+    throw new InputError(
+      'product-id',
+      `'${productId}' is not a GUID (the product ID in the Partner Center URL).`
+    )
   }
 
   const offerTypeValue = read('offer-type')
@@ -107,7 +124,10 @@ export function readInputs(
   if (offerTypeValue) {
     const info = findOfferType(offerTypeValue)
     if (!info) {
-      throw new InputError('offer-type', `'${offerTypeValue}' is not an offer type. Use one of: ${OFFER_TYPES.map(t => t.type).join(', ')}.`)
+      throw new InputError(
+        'offer-type',
+        `'${offerTypeValue}' is not an offer type. Use one of: ${OFFER_TYPES.map(t => t.type).join(', ')}.`
+      )
     }
     offerType = info.type
   }
@@ -115,18 +135,29 @@ export function readInputs(
   const planIds = splitList(getInput('plan-id'))
   for (const planId of planIds) {
     if (!RESOURCE_ID.test(planId)) {
-      throw new InputError('plan-id', `'${planId}' is not a plan ID: 3 to 50 lowercase letters, digits, '-' or '_'.`)
+      throw new InputError(
+        'plan-id',
+        `'${planId}' is not a plan ID: 3 to 50 lowercase letters, digits, '-' or '_'.`
+      )
     }
   }
 
   const { version, versionSource } = readVersion(read('version'), env)
 
   const submissionId = read('submission-id') || undefined
-  if (submissionId !== undefined && !SUBMISSION_ID.test(submissionId) && !/^submission\/[0-9a-f-]+\/\d+$/i.test(submissionId)) {
-    throw new InputError('submission-id', `'${submissionId}' is not a submission ID (a number such as 1152921505697797881).`)
+  if (
+    submissionId !== undefined &&
+    !SUBMISSION_ID.test(submissionId) &&
+    !/^submission\/[0-9a-f-]+\/\d+$/i.test(submissionId)
+  ) {
+    throw new InputError(
+      'submission-id',
+      `'${submissionId}' is not a submission ID (a number such as 1152921505697797881).`
+    )
   }
   const jobId = read('job-id') || undefined
-  if (jobId !== undefined && !GUID.test(jobId)) throw new InputError('job-id', `'${jobId}' is not a configure job ID (a GUID).`)
+  if (jobId !== undefined && !GUID.test(jobId))
+    throw new InputError('job-id', `'${jobId}' is not a configure job ID (a GUID).`)
 
   return {
     command,
@@ -150,8 +181,14 @@ export function readInputs(
     timeoutMinutes: readTimeout(read('timeout-minutes')),
     onConflict: readChoice(read, 'on-conflict', ['fail', 'cancel'], 'fail'),
     dryRun: readBoolean(read, 'dry-run', false),
-    authorityHost: parseServiceUrl('authority-host', read('authority-host') || DEFAULTS.authorityHost).href.replace(/\/+$/, ''),
-    ingestionApiUrl: parseServiceUrl('ingestion-api-url', read('ingestion-api-url') || DEFAULTS.ingestionApiUrl).href.replace(/\/+$/, ''),
+    authorityHost: parseServiceUrl(
+      'authority-host',
+      read('authority-host') || DEFAULTS.authorityHost
+    ).href.replace(/\/+$/, ''),
+    ingestionApiUrl: parseServiceUrl(
+      'ingestion-api-url',
+      read('ingestion-api-url') || DEFAULTS.ingestionApiUrl
+    ).href.replace(/\/+$/, ''),
     productIngestionApiUrl: parseServiceUrl(
       'product-ingestion-api-url',
       read('product-ingestion-api-url') || DEFAULTS.productIngestionApiUrl
@@ -173,12 +210,19 @@ function readCredential(read: (name: string) => string, getInput: InputReader): 
     // Every line of the PEM is masked: the runner masks multi-line secrets line by line.
     core.setSecret(pem)
     registerSecret(pem)
-    for (const line of pem.split(/\r?\n/)) if (line.length >= 16 && !line.startsWith('-----')) registerSecret(line)
+    for (const line of pem.split(/\r?\n/))
+      if (line.length >= 16 && !line.startsWith('-----')) registerSecret(line)
     if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
-      throw new InputError('client-certificate', 'holds no private key: give a PEM with the private key and the certificate.')
+      throw new InputError(
+        'client-certificate',
+        'holds no private key: give a PEM with the private key and the certificate.'
+      )
     }
     if (!/-----BEGIN CERTIFICATE-----/.test(pem)) {
-      throw new InputError('client-certificate', 'holds no certificate: give a PEM with the private key and the certificate.')
+      throw new InputError(
+        'client-certificate',
+        'holds no certificate: give a PEM with the private key and the certificate.'
+      )
     }
     return { kind: 'certificate', pem }
   }
@@ -189,7 +233,10 @@ function readVersion(value: string, env: NodeJS.ProcessEnv): Pick<ActionInputs, 
   if (value) {
     const version = value.replace(/^v/i, '')
     if (!SEMVER.test(version)) {
-      throw new InputError('version', `'${value}' is not a version of the form major.minor.patch (e.g. 1.2.3).`)
+      throw new InputError(
+        'version',
+        `'${value}' is not a version of the form major.minor.patch (e.g. 1.2.3).`
+      )
     }
     return { version, versionSource: 'input' }
   }
@@ -199,7 +246,12 @@ function readVersion(value: string, env: NodeJS.ProcessEnv): Pick<ActionInputs, 
   return { version: undefined, versionSource: 'none' }
 }
 
-function readChoice<T extends string>(read: (name: string) => string, name: string, choices: T[], fallback: T): T {
+function readChoice<T extends string>(
+  read: (name: string) => string,
+  name: string,
+  choices: T[],
+  fallback: T
+): T {
   const value = read(name).toLowerCase()
   if (!value) return fallback
   if (!choices.includes(value as T)) {
@@ -220,12 +272,22 @@ function readTimeout(value: string): number {
   if (!value) return DEFAULTS.timeoutMinutes
   const minutes = Number(value)
   if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(minutes) || minutes <= 0 || minutes > 4320) {
-    throw new InputError('timeout-minutes', `'${value}' is not a number of minutes between 0 and 4320 (72 hours).`)
+    throw new InputError(
+      'timeout-minutes',
+      `'${value}' is not a number of minutes between 0 and 4320 (72 hours).`
+    )
   }
   return minutes
 }
 
 /** Splits a newline- or comma-separated list, dropping blanks and duplicates, keeping order. */
 export function splitList(value: string): string[] {
-  return [...new Set(value.split(/[\n,]/).map(item => item.trim()).filter(Boolean))]
+  return [
+    ...new Set(
+      value
+        .split(/[\n,]/)
+        .map(item => item.trim())
+        .filter(Boolean)
+    )
+  ]
 }

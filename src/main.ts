@@ -25,10 +25,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const stopSignals = watchForCancellation(() => ctx)
   try {
     inputs = readInputs(options.getInput, options.env)
-    ctx = createContext(inputs, { timeScale: rehearsalTimeScale(inputs, options.env ?? process.env), ...options })
+    ctx = createContext(inputs, {
+      timeScale: rehearsalTimeScale(inputs, options.env ?? process.env),
+      ...options
+    })
     // Every command but `configure` (and a bare configure-job `status`/`cancel`) starts with the
     // Partner Center API; its token request goes out while the command's code loads.
-    const graphFirst = inputs.command === 'configure' || (!!inputs.jobId && !inputs.offerId && !inputs.productId)
+    const graphFirst =
+      inputs.command === 'configure' || (!!inputs.jobId && !inputs.offerId && !inputs.productId)
     ctx.tokens.prefetch(graphFirst ? RESOURCES.graph : RESOURCES.partnerCenter)
     const report = await COMMAND_HANDLERS[inputs.command](ctx)
     await writeReport(report)
@@ -50,9 +54,13 @@ function rehearsalTimeScale(inputs: ActionInputs, env: NodeJS.ProcessEnv): numbe
   const value = env[TIME_SCALE_VARIABLE]
   if (!value) return undefined
   const scale = Number(value)
-  const local = [inputs.authorityHost, inputs.ingestionApiUrl, inputs.productIngestionApiUrl].every(url => isLoopback(new URL(url).hostname))
+  const local = [inputs.authorityHost, inputs.ingestionApiUrl, inputs.productIngestionApiUrl].every(url =>
+    isLoopback(new URL(url).hostname)
+  )
   if (!local || !Number.isFinite(scale) || scale < 1 || scale > 10_000) {
-    log.warning(`${TIME_SCALE_VARIABLE} is ignored: it applies only to services on a loopback address, with a scale from 1 to 10000.`)
+    log.warning(
+      `${TIME_SCALE_VARIABLE} is ignored: it applies only to services on a loopback address, with a scale from 1 to 10000.`
+    )
     return undefined
   }
   log.info(`Rehearsal: waits and timeouts run ${scale} times faster (${TIME_SCALE_VARIABLE}).`)
@@ -63,7 +71,12 @@ async function fail(error: unknown, inputs: ActionInputs | undefined): Promise<v
   const message = redact(errorMessage(error))
   const hint = error instanceof ActionError && error.hint ? redact(error.hint) : undefined
   if (!(error instanceof ActionError) && error instanceof Error && error.stack) log.debug(error.stack)
-  const title = error instanceof InputError ? 'Invalid input' : inputs ? `partner-center-publish ${inputs.command} failed` : 'partner-center-publish failed'
+  const title =
+    error instanceof InputError
+      ? 'Invalid input'
+      : inputs
+        ? `partner-center-publish ${inputs.command} failed`
+        : 'partner-center-publish failed'
   // A failure may carry what is known so far (a failed job's outputs and its error table).
   const partial = (error as { report?: Report }).report
   const report: Report = { title, outputs: partial?.outputs ?? {}, sections: partial?.sections ?? [] }
@@ -84,7 +97,9 @@ function watchForCancellation(getContext: () => RunContext | undefined): () => v
     const where = getContext()?.progress.describe?.()
     const error = new CancelledError(
       `The run was cancelled (${signal})${where ? ` while ${where}` : ''}.`,
-      where ? 'Nothing was rolled back. Check the state with `command: status`, and continue with `go-live` or `cancel`.' : undefined
+      where
+        ? 'Nothing was rolled back. Check the state with `command: status`, and continue with `go-live` or `cancel`.'
+        : undefined
     )
     core.setFailed(error.hint ? `${error.message}\nWhat to do: ${error.hint}` : error.message)
     process.exit(130)

@@ -60,7 +60,11 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
     const state = options.describe(value)
     const now = clock.now()
     if (state !== last) {
-      log(last === undefined ? `Waiting for ${what}: ${state}` : `${last} -> ${state} (after ${formatDuration(now - lastChange)})`)
+      log(
+        last === undefined
+          ? `Waiting for ${what}: ${state}`
+          : `${last} -> ${state} (after ${formatDuration(now - lastChange)})`
+      )
       // A change means progress: look again sooner.
       if (last !== undefined) delay = initial
       last = state

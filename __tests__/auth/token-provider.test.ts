@@ -12,9 +12,14 @@ const AUTHORITY = 'https://login.example.test'
 const TENANT = '7a4c1f52-3b8e-4d61-9f0a-2c5e8b1d4f63'
 const CLIENT = '5d2b7e91-8c4a-4f3e-b6d0-1a9c3e7f2b48'
 const TOKEN_PATH = `/${TENANT}/oauth2/v2.0/token`
-const cert = (name: string) => readFileSync(new URL(`../fixtures/certificates/${name}.pem`, import.meta.url), 'utf8')
+const cert = (name: string) =>
+  readFileSync(new URL(`../fixtures/certificates/${name}.pem`, import.meta.url), 'utf8')
 
-function provider(credential: Credential = { kind: 'secret', secret: 'the-secret-value' }, clock = fakeClock(), extra = {}) {
+function provider(
+  credential: Credential = { kind: 'secret', secret: 'the-secret-value' },
+  clock = fakeClock(),
+  extra = {}
+) {
   const messages: string[] = []
   const tokens = new TokenProvider({
     transport: new Transport({ userAgent: 'test', clock }),
@@ -30,7 +35,15 @@ function provider(credential: Credential = { kind: 'secret', secret: 'the-secret
 }
 
 function entraError(status: number, error: string, code: number, text: string) {
-  return [status, { error, error_description: `AADSTS${code}: ${text}\r\nTrace ID: t\r\nCorrelation ID: c\r\nTimestamp: now`, error_codes: [code], correlation_id: 'corr-1' }] as const
+  return [
+    status,
+    {
+      error,
+      error_description: `AADSTS${code}: ${text}\r\nTrace ID: t\r\nCorrelation ID: c\r\nTimestamp: now`,
+      error_codes: [code],
+      correlation_id: 'corr-1'
+    }
+  ] as const
 }
 
 afterEach(() => nock.cleanAll())
@@ -38,7 +51,14 @@ afterEach(() => nock.cleanAll())
 describe('TokenProvider with a client secret', () => {
   it('requests the v2 client-credentials grant for the resource and caches the token', async () => {
     const scope = nock(AUTHORITY)
-      .post(TOKEN_PATH, body => body.grant_type === 'client_credentials' && body.client_id === CLIENT && body.client_secret === 'the-secret-value' && body.scope === 'https://api.partner.microsoft.com/.default')
+      .post(
+        TOKEN_PATH,
+        body =>
+          body.grant_type === 'client_credentials' &&
+          body.client_id === CLIENT &&
+          body.client_secret === 'the-secret-value' &&
+          body.scope === 'https://api.partner.microsoft.com/.default'
+      )
       .reply(200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: 'pc-token' })
     const { tokens, messages } = provider()
     expect(await tokens.getToken(RESOURCES.partnerCenter)).toBe('pc-token')
@@ -52,7 +72,14 @@ describe('TokenProvider with a client secret', () => {
     const expiresOn = String(Math.floor(clock.now() / 1000) + 3600)
     nock(AUTHORITY)
       .post(TOKEN_PATH, b => b.scope === 'https://graph.microsoft.com/.default')
-      .reply(200, { token_type: 'Bearer', expires_in: '3599', expires_on: expiresOn, not_before: '0', resource: 'https://graph.microsoft.com', access_token: 'graph-token' })
+      .reply(200, {
+        token_type: 'Bearer',
+        expires_in: '3599',
+        expires_on: expiresOn,
+        not_before: '0',
+        resource: 'https://graph.microsoft.com',
+        access_token: 'graph-token'
+      })
       .post(TOKEN_PATH, b => b.scope === 'https://api.partner.microsoft.com/.default')
       .reply(200, { expires_in: 3599, access_token: 'pc-token' })
     expect(await tokens.getToken(RESOURCES.graph)).toBe('graph-token')
@@ -61,7 +88,11 @@ describe('TokenProvider with a client secret', () => {
 
   it('refreshes a token before it expires, so long waits keep working', async () => {
     const { tokens, clock } = provider()
-    nock(AUTHORITY).post(TOKEN_PATH).reply(200, { expires_in: 3599, access_token: 'first' }).post(TOKEN_PATH).reply(200, { expires_in: 3599, access_token: 'second' })
+    nock(AUTHORITY)
+      .post(TOKEN_PATH)
+      .reply(200, { expires_in: 3599, access_token: 'first' })
+      .post(TOKEN_PATH)
+      .reply(200, { expires_in: 3599, access_token: 'second' })
     expect(await tokens.getToken(RESOURCES.partnerCenter)).toBe('first')
     clock.advance(50 * 60_000)
     expect(await tokens.getToken(RESOURCES.partnerCenter)).toBe('first')
@@ -70,7 +101,10 @@ describe('TokenProvider with a client secret', () => {
   })
 
   it('shares one request between concurrent callers', async () => {
-    const scope = nock(AUTHORITY).post(TOKEN_PATH).once().reply(200, { expires_in: 3599, access_token: 'once' })
+    const scope = nock(AUTHORITY)
+      .post(TOKEN_PATH)
+      .once()
+      .reply(200, { expires_in: 3599, access_token: 'once' })
     const { tokens } = provider()
     const all = await Promise.all([1, 2, 3].map(() => tokens.getToken(RESOURCES.partnerCenter)))
     expect(all).toEqual(['once', 'once', 'once'])
@@ -85,7 +119,10 @@ describe('TokenProvider with a client secret', () => {
     expect(await tokens.getToken(RESOURCES.partnerCenter)).toBe('early')
     ok.done()
 
-    const refused = nock(AUTHORITY).post(TOKEN_PATH).once().reply(...entraError(401, 'invalid_client', 7000215, 'Invalid client secret provided.'))
+    const refused = nock(AUTHORITY)
+      .post(TOKEN_PATH)
+      .once()
+      .reply(...entraError(401, 'invalid_client', 7000215, 'Invalid client secret provided.'))
     const { tokens: other } = provider()
     other.prefetch(RESOURCES.graph)
     await new Promise(resolve => setTimeout(resolve, 50)) // the failure arrives before anyone asks
@@ -96,11 +133,23 @@ describe('TokenProvider with a client secret', () => {
 
   it.each([
     [entraError(401, 'invalid_client', 7000215, 'Invalid client secret provided.'), 'Value', 'Secret ID'],
-    [entraError(401, 'invalid_client', 7000222, 'The provided client secret keys are expired.'), 'expired', 'new one'],
-    [entraError(400, 'unauthorized_client', 700016, 'Application not found in the directory.'), CLIENT, '`client-id`'],
+    [
+      entraError(401, 'invalid_client', 7000222, 'The provided client secret keys are expired.'),
+      'expired',
+      'new one'
+    ],
+    [
+      entraError(400, 'unauthorized_client', 700016, 'Application not found in the directory.'),
+      CLIENT,
+      '`client-id`'
+    ],
     [entraError(400, 'invalid_tenant', 90002, 'Tenant not found.'), TENANT, '`tenant-id`'],
     [entraError(400, 'unauthorized_client', 7000112, 'Application is disabled.'), 'disabled', 'enable'],
-    [entraError(400, 'invalid_resource', 500011, 'The resource principal was not found.'), 'service principal', 'linked to a Partner Center account']
+    [
+      entraError(400, 'invalid_resource', 500011, 'The resource principal was not found.'),
+      'service principal',
+      'linked to a Partner Center account'
+    ]
   ])('maps %j to a message and a fix', async (reply, ...hintParts) => {
     nock(AUTHORITY).post(TOKEN_PATH).reply(reply[0], reply[1])
     const { tokens } = provider()
@@ -118,7 +167,10 @@ describe('TokenProvider with a certificate', () => {
     nock(AUTHORITY)
       .post(TOKEN_PATH, body => {
         assertion = body.client_assertion
-        return body.client_assertion_type === 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' && !body.client_secret
+        return (
+          body.client_assertion_type === 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' &&
+          !body.client_secret
+        )
       })
       .reply(200, { expires_in: 3599, access_token: 'cert-token' })
     const pem = cert('valid')
@@ -128,13 +180,28 @@ describe('TokenProvider with a certificate', () => {
     const [h, p, s] = assertion.split('.')
     const header = JSON.parse(Buffer.from(h, 'base64url').toString())
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString())
-    const x509 = new X509Certificate(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)![0])
-    expect(header).toEqual({ alg: 'PS256', typ: 'JWT', 'x5t#S256': createHash('sha256').update(x509.raw).digest('base64url') })
+    const x509 = new X509Certificate(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)![0]
+    )
+    expect(header).toEqual({
+      alg: 'PS256',
+      typ: 'JWT',
+      'x5t#S256': createHash('sha256').update(x509.raw).digest('base64url')
+    })
     expect(claims).toMatchObject({ aud: `${AUTHORITY}${TOKEN_PATH}`, iss: CLIENT, sub: CLIENT })
     expect(claims.exp - claims.nbf).toBeLessThanOrEqual(600)
     expect(claims.nbf).toBe(Math.floor(clock.now() / 1000))
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/)
-    const ok = verify('sha256', Buffer.from(`${h}.${p}`), { key: createPublicKey(x509.publicKey.export({ format: 'pem', type: 'spki' })), padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, Buffer.from(s, 'base64url'))
+    const ok = verify(
+      'sha256',
+      Buffer.from(`${h}.${p}`),
+      {
+        key: createPublicKey(x509.publicKey.export({ format: 'pem', type: 'spki' })),
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 32
+      },
+      Buffer.from(s, 'base64url')
+    )
     expect(ok).toBe(true)
     expect(messages[0]).toContain('certificate (SHA-256 thumbprint')
   })
@@ -151,29 +218,60 @@ describe('TokenProvider with a certificate', () => {
 
 describe('TokenProvider with GitHub OIDC', () => {
   const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`
-  const env = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/x?a=1', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt' }
+  const env = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example/x?a=1',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'rt'
+  }
 
   it('exchanges the GitHub token as a client assertion and logs its non-secret claims', async () => {
     const clock = fakeClock()
-    const idToken = jwt({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:contoso/app:ref:refs/tags/v1.0.0', aud: 'api://AzureADTokenExchange', exp: clock.now() / 1000 + 300 })
-    nock(AUTHORITY).post(TOKEN_PATH, b => b.client_assertion === idToken).reply(200, { expires_in: 3599, access_token: 'oidc-token' })
+    const idToken = jwt({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:contoso/app:ref:refs/tags/v1.0.0',
+      aud: 'api://AzureADTokenExchange',
+      exp: clock.now() / 1000 + 300
+    })
+    nock(AUTHORITY)
+      .post(TOKEN_PATH, b => b.client_assertion === idToken)
+      .reply(200, { expires_in: 3599, access_token: 'oidc-token' })
     const audiences: string[] = []
-    const { tokens, messages } = provider({ kind: 'oidc', audience: 'api://AzureADTokenExchange' }, clock, { env, oidcFetcher: async (aud: string) => (audiences.push(aud), idToken) })
+    const { tokens, messages } = provider({ kind: 'oidc', audience: 'api://AzureADTokenExchange' }, clock, {
+      env,
+      oidcFetcher: async (aud: string) => (audiences.push(aud), idToken)
+    })
     expect(await tokens.getToken(RESOURCES.partnerCenter)).toBe('oidc-token')
     expect(audiences).toEqual(['api://AzureADTokenExchange'])
     expect(messages.join('\n')).toContain("subject 'repo:contoso/app:ref:refs/tags/v1.0.0'")
   })
 
   it('says to add id-token: write when the runner offers no OIDC token', async () => {
-    const { tokens } = provider({ kind: 'oidc', audience: 'api://AzureADTokenExchange' }, fakeClock(), { env: {} })
+    const { tokens } = provider({ kind: 'oidc', audience: 'api://AzureADTokenExchange' }, fakeClock(), {
+      env: {}
+    })
     const error = (await tokens.getToken(RESOURCES.partnerCenter).catch(e => e)) as ActionError
     expect(error.hint).toContain('permissions: id-token: write')
   })
 
   it('shows the subject the federated credential must match on AADSTS700213', async () => {
-    const idToken = jwt({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:contoso/app:environment:production', aud: 'api://AzureADTokenExchange' })
-    nock(AUTHORITY).post(TOKEN_PATH).reply(...entraError(400, 'invalid_request', 700213, 'No matching federated identity record found for presented assertion subject.'))
-    const { tokens } = provider({ kind: 'oidc', audience: 'api://AzureADTokenExchange' }, fakeClock(), { env, oidcFetcher: async () => idToken })
+    const idToken = jwt({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:contoso/app:environment:production',
+      aud: 'api://AzureADTokenExchange'
+    })
+    nock(AUTHORITY)
+      .post(TOKEN_PATH)
+      .reply(
+        ...entraError(
+          400,
+          'invalid_request',
+          700213,
+          'No matching federated identity record found for presented assertion subject.'
+        )
+      )
+    const { tokens } = provider({ kind: 'oidc', audience: 'api://AzureADTokenExchange' }, fakeClock(), {
+      env,
+      oidcFetcher: async () => idToken
+    })
     const error = (await tokens.getToken(RESOURCES.partnerCenter).catch(e => e)) as ActionError
     expect(error.hint).toContain("subject 'repo:contoso/app:environment:production'")
     expect(error.hint).toContain('repo:contoso/app:ref:refs/heads/main')
@@ -184,10 +282,15 @@ describe('TokenProvider with GitHub OIDC', () => {
     let fetched = 0
     nock(AUTHORITY)
       .post(TOKEN_PATH)
-      .reply(...entraError(400, 'invalid_client', 700024, 'Client assertion is not within its valid time range.'))
+      .reply(
+        ...entraError(400, 'invalid_client', 700024, 'Client assertion is not within its valid time range.')
+      )
       .post(TOKEN_PATH)
       .reply(200, { expires_in: 3599, access_token: 'after-refetch' })
-    const { tokens } = provider({ kind: 'oidc', audience: 'api://AzureADTokenExchange' }, fakeClock(), { env, oidcFetcher: async () => jwt({ sub: `s${++fetched}` }) })
+    const { tokens } = provider({ kind: 'oidc', audience: 'api://AzureADTokenExchange' }, fakeClock(), {
+      env,
+      oidcFetcher: async () => jwt({ sub: `s${++fetched}` })
+    })
     expect(await tokens.getToken(RESOURCES.partnerCenter)).toBe('after-refetch')
     expect(fetched).toBe(2)
   })

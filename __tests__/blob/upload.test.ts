@@ -182,7 +182,9 @@ describe('uploadFileToSas with blocks', () => {
       blockSizeBytes: 2 * MiB,
       singlePutMaxBytes: 0
     })
-    const blockSpecs = request.mock.calls.map(([spec]) => spec).filter(spec => spec.url.includes('comp=block&'))
+    const blockSpecs = request.mock.calls
+      .map(([spec]) => spec)
+      .filter(spec => spec.url.includes('comp=block&'))
     expect(blockSpecs).toHaveLength(2)
     for (const spec of blockSpecs) {
       // Replay the body into a sink that records each chunk's buffer: the same few buffers recur.
@@ -205,16 +207,33 @@ describe('uploadFileToSas with blocks', () => {
   it('uses checksums computed earlier instead of reading the file again, and only when they fit', async () => {
     const { fileChecksums } = await import('../../src/blob/index.js')
     const good = await fileChecksums(files.large.path, 1 * MiB)
-    await uploadFileToSas(server.sasUrl('precomputed'), files.large.path, { transport: transport(), blockSizeBytes: 1 * MiB, singlePutMaxBytes: 0, checksums: good })
+    await uploadFileToSas(server.sasUrl('precomputed'), files.large.path, {
+      transport: transport(),
+      blockSizeBytes: 1 * MiB,
+      singlePutMaxBytes: 0,
+      checksums: good
+    })
     expect(sha256(server.blobs.get('/file/precomputed'))).toBe(files.large.sha256)
 
     // Wrong block MD5s are sent as given: the service refuses them, proving they were used.
     const wrong = { ...good, blockMd5s: good.blockMd5s.map(() => good.md5Base64) }
-    const error = await caught(uploadFileToSas(server.sasUrl('wrong'), files.large.path, { transport: transport(), blockSizeBytes: 1 * MiB, singlePutMaxBytes: 0, checksums: wrong }))
+    const error = await caught(
+      uploadFileToSas(server.sasUrl('wrong'), files.large.path, {
+        transport: transport(),
+        blockSizeBytes: 1 * MiB,
+        singlePutMaxBytes: 0,
+        checksums: wrong
+      })
+    )
     expect(error.message).toMatch(/Md5Mismatch|MD5|400/i)
 
     // Checksums for another block size are ignored and computed afresh.
-    await uploadFileToSas(server.sasUrl('other-size'), files.large.path, { transport: transport(), blockSizeBytes: 2 * MiB, singlePutMaxBytes: 0, checksums: wrong })
+    await uploadFileToSas(server.sasUrl('other-size'), files.large.path, {
+      transport: transport(),
+      blockSizeBytes: 2 * MiB,
+      singlePutMaxBytes: 0,
+      checksums: wrong
+    })
     expect(sha256(server.blobs.get('/file/other-size'))).toBe(files.large.sha256)
   })
 

@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { selectPlans } from '../../src/commands/azure-app/plan-selection.js'
-import { buildPackageConfiguration, loadTechnicalConfiguration } from '../../src/commands/azure-app/technical-configuration.js'
+import {
+  buildPackageConfiguration,
+  loadTechnicalConfiguration
+} from '../../src/commands/azure-app/technical-configuration.js'
 import { checkVersionIsHigher, compareVersions } from '../../src/commands/azure-app/version.js'
 import type { PlanState } from '../../src/commands/plan-state.js'
 import { newestFirst } from '../../src/commands/plan-state.js'
@@ -45,7 +48,9 @@ describe('plan selection', () => {
     expect(selectPlans(all, ['managed']).map(p => p.planId)).toEqual(['managed'])
   })
   it("lists the offer's plans when one is unknown", () => {
-    expect(() => selectPlans(all, ['premium'])).toThrow("'premium' is not a plan of this offer. Its plans: standard, managed.")
+    expect(() => selectPlans(all, ['premium'])).toThrow(
+      "'premium' is not a plan of this offer. Its plans: standard, managed."
+    )
   })
 })
 
@@ -75,10 +80,19 @@ policies:
     )
     expect(settings).toEqual({
       publicAzureTenantID: '11111111-2222-3333-4444-555555555555',
-      publicAzureAuthorizations: [{ principalID: '66666666-7777-8888-9999-000000000000', roleDefinitionID: 'Owner' }],
+      publicAzureAuthorizations: [
+        { principalID: '66666666-7777-8888-9999-000000000000', roleDefinitionID: 'Owner' }
+      ],
       allowJitAccess: true,
       deploymentMode: 'Complete',
-      policies: [{ policyName: 'audit', policyDefinitionID: '/providers/Microsoft.Authorization/policyDefinitions/abc', policyParameters: null, policySku: 'Standard' }]
+      policies: [
+        {
+          policyName: 'audit',
+          policyDefinitionID: '/providers/Microsoft.Authorization/policyDefinitions/abc',
+          policyParameters: null,
+          policySku: 'Standard'
+        }
+      ]
     })
   })
 
@@ -87,7 +101,11 @@ policies:
     ['unknown.json', '{"colour": "blue"}', "unknown setting 'colour'"],
     ['guid.json', '{"tenantId": "nope"}', 'must be a GUID'],
     ['mode.json', '{"deploymentMode": "Sometimes"}', 'Incremental, Complete'],
-    ['auth.json', '{"authorizations": [{"principalId": "66666666-7777-8888-9999-000000000000", "roleDefinitionId": "Owner"}]}', "need 'tenantId'"],
+    [
+      'auth.json',
+      '{"authorizations": [{"principalId": "66666666-7777-8888-9999-000000000000", "roleDefinitionId": "Owner"}]}',
+      "need 'tenantId'"
+    ],
     ['list.json', '[1,2]', 'must hold an object']
   ])('refuses %s naming the input', async (name, text, message) => {
     const error = (await loadTechnicalConfiguration(file(name, text)).catch(e => e)) as InputError
@@ -97,16 +115,35 @@ policies:
   })
 
   it('replaces the package reference, sets the version and merges settings only into managed applications', () => {
-    const current = { resourceType: 'AzureManagedApplicationPackageConfiguration', id: 'c1', version: '1.0.0', allowJitAccess: false, packageReferences: [{ type: 'AzureApplicationPackage', value: 'old' }] }
-    expect(buildPackageConfiguration(current, 'new', '1.1.0', { allowJitAccess: true })).toEqual({ ...current, version: '1.1.0', allowJitAccess: true, packageReferences: [{ type: 'AzureApplicationPackage', value: 'new' }] })
+    const current = {
+      resourceType: 'AzureManagedApplicationPackageConfiguration',
+      id: 'c1',
+      version: '1.0.0',
+      allowJitAccess: false,
+      packageReferences: [{ type: 'AzureApplicationPackage', value: 'old' }]
+    }
+    expect(buildPackageConfiguration(current, 'new', '1.1.0', { allowJitAccess: true })).toEqual({
+      ...current,
+      version: '1.1.0',
+      allowJitAccess: true,
+      packageReferences: [{ type: 'AzureApplicationPackage', value: 'new' }]
+    })
     const template = { resourceType: 'AzureSolutionTemplatePackageConfiguration', id: 'c2', version: '1.0.0' }
-    expect(buildPackageConfiguration(template, 'new', '1.1.0', { allowJitAccess: true })).toEqual({ ...template, version: '1.1.0', packageReferences: [{ type: 'AzureApplicationPackage', value: 'new' }] })
+    expect(buildPackageConfiguration(template, 'new', '1.1.0', { allowJitAccess: true })).toEqual({
+      ...template,
+      version: '1.1.0',
+      packageReferences: [{ type: 'AzureApplicationPackage', value: 'new' }]
+    })
   })
 })
 
 describe('newestFirst', () => {
   it('orders 19-digit submission IDs numerically', () => {
     const ids = ['1152921505697797881', '1152921505697797999', '999']
-    expect(newestFirst(ids.map(id => ({ id }))).map(s => s.id)).toEqual(['1152921505697797999', '1152921505697797881', '999'])
+    expect(newestFirst(ids.map(id => ({ id }))).map(s => s.id)).toEqual([
+      '1152921505697797999',
+      '1152921505697797881',
+      '999'
+    ])
   })
 })

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { RunningEmulator } from '../../emulator/index.js'
-import { CONTOSO_APP, DEFAULT_PRODUCT_COUNT, DEMO_CREDENTIALS, EXPIRED_SECRET_APP, NO_ROLE_APP } from '../../emulator/seed/default.js'
+import {
+  CONTOSO_APP,
+  DEFAULT_PRODUCT_COUNT,
+  DEMO_CREDENTIALS,
+  EXPIRED_SECRET_APP,
+  NO_ROLE_APP
+} from '../../emulator/seed/default.js'
 import { emulatorInputs, startTestEmulator, writes } from '../helpers/emulator.js'
 import { errorAnnotations, everythingWritten, runAction, RUNTIMES } from '../helpers/run-action.js'
 
@@ -17,15 +23,28 @@ describe.each(RUNTIMES)('list and show through the bundle on %s', runtime => {
     expect(run.outputs.count).toBe(String(DEFAULT_PRODUCT_COUNT))
     const offers = JSON.parse(run.outputs.offers) as Array<Record<string, string>>
     expect(offers).toHaveLength(DEFAULT_PRODUCT_COUNT)
-    expect(offers).toContainEqual({ productId: CONTOSO_APP.productId, offerId: 'contoso-app', name: CONTOSO_APP.name, type: 'AzureApplication' })
+    expect(offers).toContainEqual({
+      productId: CONTOSO_APP.productId,
+      offerId: 'contoso-app',
+      name: CONTOSO_APP.name,
+      type: 'AzureApplication'
+    })
     expect(offers.map(o => o.offerId)).toEqual([...offers.map(o => o.offerId)].sort())
-    expect(run.summary).toContain(`[contoso-app](https://partner.microsoft.com/dashboard/commercial-marketplace/offers/${CONTOSO_APP.productId}/overview)`)
+    expect(run.summary).toContain(
+      `[contoso-app](https://partner.microsoft.com/dashboard/commercial-marketplace/offers/${CONTOSO_APP.productId}/overview)`
+    )
     // 4 pages at the emulator's page size of 5.
-    expect(emulator.requests().filter(r => r.method === 'GET' && /\/v1\.0\/ingestion\/products(\?|$)/.test(r.path)).length).toBeGreaterThanOrEqual(4)
+    expect(
+      emulator.requests().filter(r => r.method === 'GET' && /\/v1\.0\/ingestion\/products(\?|$)/.test(r.path))
+        .length
+    ).toBeGreaterThanOrEqual(4)
   })
 
   it('filters by offer-type', async () => {
-    const run = await runAction({ runtime, inputs: emulatorInputs(emulator, { command: 'list', 'offer-type': 'saas' }) })
+    const run = await runAction({
+      runtime,
+      inputs: emulatorInputs(emulator, { command: 'list', 'offer-type': 'saas' })
+    })
     expect(run.code).toBe(0)
     const offers = JSON.parse(run.outputs.offers) as Array<Record<string, string>>
     expect(offers.length).toBeGreaterThan(0)
@@ -34,7 +53,10 @@ describe.each(RUNTIMES)('list and show through the bundle on %s', runtime => {
   })
 
   it('shows an Azure Application with its plans, versions and latest submission', async () => {
-    const run = await runAction({ runtime, inputs: emulatorInputs(emulator, { command: 'show', 'offer-id': 'contoso-app' }) })
+    const run = await runAction({
+      runtime,
+      inputs: emulatorInputs(emulator, { command: 'show', 'offer-id': 'contoso-app' })
+    })
     expect(run.code).toBe(0)
     expect(run.outputs).toMatchObject({
       'product-id': CONTOSO_APP.productId,
@@ -48,8 +70,20 @@ describe.each(RUNTIMES)('list and show through the bundle on %s', runtime => {
     const plans = JSON.parse(run.outputs.plans) as Array<Record<string, string>>
     expect(plans).toEqual(
       expect.arrayContaining([
-        { planId: 'standard', variantId: CONTOSO_APP.plans.standard.variantId, name: expect.any(String), subType: 'solution-template', version: '1.0.0' },
-        { planId: 'managed', variantId: CONTOSO_APP.plans.managed.variantId, name: expect.any(String), subType: 'managed-application', version: '1.0.0' }
+        {
+          planId: 'standard',
+          variantId: CONTOSO_APP.plans.standard.variantId,
+          name: expect.any(String),
+          subType: 'solution-template',
+          version: '1.0.0'
+        },
+        {
+          planId: 'managed',
+          variantId: CONTOSO_APP.plans.managed.variantId,
+          name: expect.any(String),
+          subType: 'managed-application',
+          version: '1.0.0'
+        }
       ])
     )
     expect(run.summary).toContain('### Plans')
@@ -57,7 +91,10 @@ describe.each(RUNTIMES)('list and show through the bundle on %s', runtime => {
   })
 
   it('shows an offer by product-id', async () => {
-    const run = await runAction({ runtime, inputs: emulatorInputs(emulator, { command: 'show', 'product-id': CONTOSO_APP.productId }) })
+    const run = await runAction({
+      runtime,
+      inputs: emulatorInputs(emulator, { command: 'show', 'product-id': CONTOSO_APP.productId })
+    })
     expect(run.code).toBe(0)
     expect(run.outputs['offer-id']).toBe('contoso-app')
   })
@@ -65,7 +102,9 @@ describe.each(RUNTIMES)('list and show through the bundle on %s', runtime => {
 
 describe('failures through the bundle', () => {
   it('an unknown offer says so and how to list offers', async () => {
-    const run = await runAction({ inputs: emulatorInputs(emulator, { command: 'show', 'offer-id': 'no-such-offer' }) })
+    const run = await runAction({
+      inputs: emulatorInputs(emulator, { command: 'show', 'offer-id': 'no-such-offer' })
+    })
     expect(run.code).toBe(1)
     const [error] = errorAnnotations(run)
     expect(error).toContain("Offer 'no-such-offer' was not found")
@@ -73,7 +112,9 @@ describe('failures through the bundle', () => {
   })
 
   it('a wrong secret names AADSTS7000215 and says to use the secret value', async () => {
-    const run = await runAction({ inputs: emulatorInputs(emulator, { command: 'list', 'client-secret': 'wrong-secret-value-123' }) })
+    const run = await runAction({
+      inputs: emulatorInputs(emulator, { command: 'list', 'client-secret': 'wrong-secret-value-123' })
+    })
     expect(run.code).toBe(1)
     const [error] = errorAnnotations(run)
     expect(error).toContain('AADSTS7000215')
@@ -81,12 +122,24 @@ describe('failures through the bundle', () => {
   })
 
   it('an expired secret says to create a new one', async () => {
-    const run = await runAction({ inputs: emulatorInputs(emulator, { command: 'list', 'client-id': EXPIRED_SECRET_APP.clientId, 'client-secret': EXPIRED_SECRET_APP.clientSecret }) })
+    const run = await runAction({
+      inputs: emulatorInputs(emulator, {
+        command: 'list',
+        'client-id': EXPIRED_SECRET_APP.clientId,
+        'client-secret': EXPIRED_SECRET_APP.clientSecret
+      })
+    })
     expect(errorAnnotations(run)[0]).toContain('AADSTS7000222')
   })
 
   it('an app without a Partner Center role is told to add it with the Manager role', async () => {
-    const run = await runAction({ inputs: emulatorInputs(emulator, { command: 'list', 'client-id': NO_ROLE_APP.clientId, 'client-secret': NO_ROLE_APP.clientSecret }) })
+    const run = await runAction({
+      inputs: emulatorInputs(emulator, {
+        command: 'list',
+        'client-id': NO_ROLE_APP.clientId,
+        'client-secret': NO_ROLE_APP.clientSecret
+      })
+    })
     expect(run.code).toBe(1)
     const [error] = errorAnnotations(run)
     expect(error).toContain('HTTP 403')
@@ -94,14 +147,22 @@ describe('failures through the bundle', () => {
   })
 
   it('an unknown tenant says to check tenant-id', async () => {
-    const run = await runAction({ inputs: emulatorInputs(emulator, { command: 'list', 'tenant-id': '00000000-0000-0000-0000-000000000001' }) })
+    const run = await runAction({
+      inputs: emulatorInputs(emulator, {
+        command: 'list',
+        'tenant-id': '00000000-0000-0000-0000-000000000001'
+      })
+    })
     expect(errorAnnotations(run)[0]).toContain('AADSTS90002')
   })
 
   it('a rehearsal time scale is ignored, with a warning, when a service is not on a loopback address', async () => {
     const run = await runAction({
       env: { PARTNER_CENTER_PUBLISH_TIME_SCALE: '60' },
-      inputs: emulatorInputs(emulator, { command: 'show', 'ingestion-api-url': 'https://api.partner.microsoft.com/v1.0/ingestion' })
+      inputs: emulatorInputs(emulator, {
+        command: 'show',
+        'ingestion-api-url': 'https://api.partner.microsoft.com/v1.0/ingestion'
+      })
     })
     expect(run.stdout).toContain('::warning::PARTNER_CENTER_PUBLISH_TIME_SCALE is ignored')
     expect(run.stdout).not.toContain('Rehearsal:')
@@ -121,7 +182,10 @@ describe('failures through the bundle', () => {
 describe('secrets', () => {
   it('never appear in anything a run writes, with step debug on', async () => {
     emulator.reset()
-    const run = await runAction({ inputs: emulatorInputs(emulator, { command: 'show', 'offer-id': 'contoso-app' }), env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' } })
+    const run = await runAction({
+      inputs: emulatorInputs(emulator, { command: 'show', 'offer-id': 'contoso-app' }),
+      env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }
+    })
     expect(run.code).toBe(0)
     const text = everythingWritten(run)
     expect(text).toContain('::debug::') // debug really was on

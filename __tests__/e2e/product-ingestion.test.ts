@@ -24,7 +24,8 @@ afterAll(async () => {
 })
 beforeEach(() => emulator.reset())
 
-const run = (inputs: Record<string, string>): Promise<ActionRun> => runAction({ env, inputs: emulatorInputs(emulator, inputs) })
+const run = (inputs: Record<string, string>): Promise<ActionRun> =>
+  runAction({ env, inputs: emulatorInputs(emulator, inputs) })
 const file = (name: string, text: string) => {
   writeFileSync(join(dir, name), text)
   return join(dir, name)
@@ -46,7 +47,10 @@ describe('Product Ingestion offers through the bundle', () => {
     const exported = await run({ command: 'export', 'offer-id': CONTOSO_SAAS.offerId, 'output-path': path })
     expect(errorAnnotations(exported)).toEqual([])
     expect(exported.outputs['output-path']).toBe(path)
-    const body = parseYaml(readFileSync(path, 'utf8')) as { $schema: string; resources: Array<{ $schema: string }> }
+    const body = parseYaml(readFileSync(path, 'utf8')) as {
+      $schema: string
+      resources: Array<{ $schema: string }>
+    }
     expect(body.$schema).toContain('/configure/')
     expect(body.resources.some(r => r.$schema.includes('/product/'))).toBe(true)
 
@@ -58,7 +62,17 @@ describe('Product Ingestion offers through the bundle', () => {
   })
 
   it('a failed job shows every error detail with its resource, in the annotation and the summary', async () => {
-    const path = file('orphan.json', JSON.stringify([{ $schema: schema('plan'), product: 'product/00000000-0000-0000-0000-000000000000', identity: { externalId: 'orphan' }, alias: 'Orphan' }]))
+    const path = file(
+      'orphan.json',
+      JSON.stringify([
+        {
+          $schema: schema('plan'),
+          product: 'product/00000000-0000-0000-0000-000000000000',
+          identity: { externalId: 'orphan' },
+          alias: 'Orphan'
+        }
+      ])
+    )
     const failed = await run({ command: 'configure', 'config-path': path })
     expect(failed.code).toBe(1)
     expect(errorAnnotations(failed)[0]).toContain('resourceNotFound')
@@ -67,14 +81,22 @@ describe('Product Ingestion offers through the bundle', () => {
   })
 
   it('a schema error is caught locally with file and line, and nothing is sent', async () => {
-    const path = file('bad.json', `[\n  {\n    "$schema": "${schema('plan')}",\n    "product": "product/${CONTOSO_SAAS.productId}",\n    "identity": { "externalId": "Not Valid" },\n    "alias": "x"\n  }\n]\n`)
+    const path = file(
+      'bad.json',
+      `[\n  {\n    "$schema": "${schema('plan')}",\n    "product": "product/${CONTOSO_SAAS.productId}",\n    "identity": { "externalId": "Not Valid" },\n    "alias": "x"\n  }\n]\n`
+    )
     const before = emulator.requests().length
     const failed = await run({ command: 'configure', 'config-path': path })
     expect(failed.code).toBe(1)
     expect(failed.stdout).toMatch(/::error [^:]*file=[^,]*bad\.json,line=5/)
     expect(failed.stdout).toContain('[0].identity.externalId')
     // Only the sign-in may have happened; no Product Ingestion request at all.
-    expect(emulator.requests().slice(before).filter(r => r.path.includes('/rp/'))).toEqual([])
+    expect(
+      emulator
+        .requests()
+        .slice(before)
+        .filter(r => r.path.includes('/rp/'))
+    ).toEqual([])
     expect(writes(emulator)).toEqual([])
   })
 
@@ -82,7 +104,9 @@ describe('Product Ingestion offers through the bundle', () => {
     const preview = await run({ command: 'publish', 'offer-id': CONTOSO_SAAS.offerId, target: 'preview' })
     expect(errorAnnotations(preview)).toEqual([])
     expect(preview.outputs).toMatchObject({ 'job-result': 'succeeded' })
-    expect(preview.outputs['submission-id']).toMatch(new RegExp(`^submission/${CONTOSO_SAAS.productId}/\\d+$`))
+    expect(preview.outputs['submission-id']).toMatch(
+      new RegExp(`^submission/${CONTOSO_SAAS.productId}/\\d+$`)
+    )
 
     const live = await run({ command: 'go-live', 'offer-id': CONTOSO_SAAS.offerId })
     expect(errorAnnotations(live)).toEqual([])
@@ -95,8 +119,16 @@ describe('Product Ingestion offers through the bundle', () => {
 
   it('list covers offers of both APIs', async () => {
     const listed = await run({ command: 'list' })
-    const types = new Set((JSON.parse(listed.outputs.offers) as Array<{ type: string; productId: string }>).map(o => o.type))
-    for (const type of ['AzureApplication', 'SoftwareAsAService', 'AzureContainer', 'AzureThirdPartyVirtualMachine']) expect(types.has(type)).toBe(true)
+    const types = new Set(
+      (JSON.parse(listed.outputs.offers) as Array<{ type: string; productId: string }>).map(o => o.type)
+    )
+    for (const type of [
+      'AzureApplication',
+      'SoftwareAsAService',
+      'AzureContainer',
+      'AzureThirdPartyVirtualMachine'
+    ])
+      expect(types.has(type)).toBe(true)
     expect(listed.outputs.offers).toContain(CONTOSO_APP.productId)
   })
 })

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { EXAMPLE_PACKAGE, EXAMPLE_TECHNICAL_CONFIGURATION, emulatorInputs, rehearsalEnv, startTestEmulator, useEmulator } from '../helpers/emulator.js'
+import {
+  EXAMPLE_PACKAGE,
+  EXAMPLE_TECHNICAL_CONFIGURATION,
+  emulatorInputs,
+  rehearsalEnv,
+  startTestEmulator,
+  useEmulator
+} from '../helpers/emulator.js'
 import { errorAnnotations, runAction } from '../helpers/run-action.js'
 
 /**
@@ -28,8 +35,12 @@ const publish = (extra: Record<string, string> = {}) =>
 
 /** Creates the emulator carried out (a dropped response is logged with the status it would have had). */
 const created = () => ({
-  packages: emulator.requests().filter(r => r.method === 'POST' && /\/packages$/.test(r.path) && r.status === 201).length,
-  submissions: emulator.requests().filter(r => r.method === 'POST' && /\/submissions$/.test(r.path) && r.status === 201).length
+  packages: emulator
+    .requests()
+    .filter(r => r.method === 'POST' && /\/packages$/.test(r.path) && r.status === 201).length,
+  submissions: emulator
+    .requests()
+    .filter(r => r.method === 'POST' && /\/submissions$/.test(r.path) && r.status === 201).length
 })
 const faulted = () => emulator.requests().filter(r => r.fault).length
 
@@ -47,8 +58,13 @@ describe('publish survives the emulator fault profiles', () => {
   })
 
   it('a 429 storm longer than the retry budget fails with a message that says so', async () => {
-    emulator.setFaults([{ path: '^/v1\\.0/ingestion/products\\?', action: 'status', status: 429, retryAfter: 1, times: 0 }])
-    const run = await runAction({ env, inputs: emulatorInputs(emulator, { command: 'show', 'offer-id': 'contoso-app' }) })
+    emulator.setFaults([
+      { path: '^/v1\\.0/ingestion/products\\?', action: 'status', status: 429, retryAfter: 1, times: 0 }
+    ])
+    const run = await runAction({
+      env,
+      inputs: emulatorInputs(emulator, { command: 'show', 'offer-id': 'contoso-app' })
+    })
     expect(run.code).toBe(1)
     const [error] = errorAnnotations(run)
     expect(error).toContain('after 6 attempts: HTTP 429')
@@ -75,23 +91,51 @@ describe('publish survives the emulator fault profiles', () => {
   it('an offer just created: empty branches are read again until they appear', async () => {
     const emptyReads = await startTestEmulator({ timeScale: SCALE, branchConsistencyReads: 2 })
     try {
-      const token = await (
-        await fetch(`${emptyReads.authorityHost}/${emulatorInputs(emptyReads)['tenant-id']}/oauth2/v2.0/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ grant_type: 'client_credentials', client_id: emulatorInputs(emptyReads)['client-id'], client_secret: emulatorInputs(emptyReads)['client-secret'], scope: 'https://api.partner.microsoft.com/.default' })
-        })
-      ).json() as { access_token: string }
+      const token = (await (
+        await fetch(
+          `${emptyReads.authorityHost}/${emulatorInputs(emptyReads)['tenant-id']}/oauth2/v2.0/token`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              grant_type: 'client_credentials',
+              client_id: emulatorInputs(emptyReads)['client-id'],
+              client_secret: emulatorInputs(emptyReads)['client-secret'],
+              scope: 'https://api.partner.microsoft.com/.default'
+            })
+          }
+        )
+      ).json()) as { access_token: string }
       const call = async (method: string, path: string, body: unknown) => {
-        const res = await fetch(`${emptyReads.ingestionApiUrl}/${path}`, { method, headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        const res = await fetch(`${emptyReads.ingestionApiUrl}/${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body)
+        })
         expect(res.status).toBe(201)
         return (await res.json()) as { id: string }
       }
-      const product = await call('POST', 'products', { resourceType: 'AzureApplication', name: 'Fresh App', externalIDs: [{ type: 'AzureOfferId', value: 'fresh-app' }], isModularPublishing: true })
-      await call('POST', `products/${product.id}/variants`, { resourceType: 'AzureSkuVariant', friendlyName: 'Standard', externalID: 'standard', subType: 'solution-template' })
+      const product = await call('POST', 'products', {
+        resourceType: 'AzureApplication',
+        name: 'Fresh App',
+        externalIDs: [{ type: 'AzureOfferId', value: 'fresh-app' }],
+        isModularPublishing: true
+      })
+      await call('POST', `products/${product.id}/variants`, {
+        resourceType: 'AzureSkuVariant',
+        friendlyName: 'Standard',
+        externalID: 'standard',
+        subType: 'solution-template'
+      })
       const run = await runAction({
         env,
-        inputs: emulatorInputs(emptyReads, { command: 'publish', 'offer-id': 'fresh-app', 'package-path': PACKAGE, version: '1.0.0', target: 'draft' })
+        inputs: emulatorInputs(emptyReads, {
+          command: 'publish',
+          'offer-id': 'fresh-app',
+          'package-path': PACKAGE,
+          version: '1.0.0',
+          target: 'draft'
+        })
       })
       expect(errorAnnotations(run)).toEqual([])
       const branchReads = emptyReads.requests().filter(r => r.path.includes('getByModule(module=Package)'))
@@ -107,14 +151,22 @@ describe('cancellation', () => {
     const slow = await startTestEmulator({ timeScale: 1 })
     try {
       const run = await runAction({
-        inputs: emulatorInputs(slow, { command: 'publish', 'offer-id': 'contoso-app', 'package-path': PACKAGE, version: '1.1.0', 'technical-configuration': EXAMPLE_TECHNICAL_CONFIGURATION }),
+        inputs: emulatorInputs(slow, {
+          command: 'publish',
+          'offer-id': 'contoso-app',
+          'package-path': PACKAGE,
+          version: '1.1.0',
+          'technical-configuration': EXAMPLE_TECHNICAL_CONFIGURATION
+        }),
         // Upload and processing take ~3 s at real speed; the preview wait starts after that.
         signalAfterMs: { signal: 'SIGTERM', ms: 9000 },
         timeoutMs: 30_000
       })
       expect(run.code).not.toBe(0)
       const [error] = errorAnnotations(run)
-      expect(error).toMatch(/cancelled \(SIGTERM\) while (waiting for the preview to be ready \(submission \d+|submission \d+)/)
+      expect(error).toMatch(
+        /cancelled \(SIGTERM\) while (waiting for the preview to be ready \(submission \d+|submission \d+)/
+      )
       expect(error).toContain('command: status')
     } finally {
       await slow.close()

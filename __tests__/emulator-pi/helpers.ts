@@ -1,4 +1,3 @@
- 
 // Helpers of the Product Ingestion emulator tests: Graph tokens and `$version`-carrying calls.
 import type { RunningEmulator } from '../../emulator/index.js'
 import { getToken } from '../emulator/helpers.js'

@@ -1,4 +1,3 @@
- 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { RunningEmulator } from '../../emulator/index.js'
 import { CONTOSO_APP, CONTOSO_CONTAINER, CONTOSO_SAAS, CONTOSO_VM } from '../../emulator/seed/default.js'

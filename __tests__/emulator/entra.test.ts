@@ -36,13 +36,21 @@ const V2 = `/${DEMO_CREDENTIALS.tenantId}/oauth2/v2.0/token`
 function decode(jwt: string) {
   const [h, p, s] = jwt.split('.')
   expect(s).toBeTruthy()
-  return { header: JSON.parse(Buffer.from(h!, 'base64url').toString()), payload: JSON.parse(Buffer.from(p!, 'base64url').toString()) }
+  return {
+    header: JSON.parse(Buffer.from(h!, 'base64url').toString()),
+    payload: JSON.parse(Buffer.from(p!, 'base64url').toString())
+  }
 }
 
 function expectEntraError(body: Record<string, any>, error: string, code: number) {
   expect(body.error).toBe(error)
   expect(body.error_codes).toEqual([code])
-  expect(body.error_description).toMatch(new RegExp(`^AADSTS${code}: .*\\r\\nTrace ID: [0-9a-f-]{36}\\r\\nCorrelation ID: [0-9a-f-]{36}\\r\\nTimestamp: `, 's'))
+  expect(body.error_description).toMatch(
+    new RegExp(
+      `^AADSTS${code}: .*\\r\\nTrace ID: [0-9a-f-]{36}\\r\\nCorrelation ID: [0-9a-f-]{36}\\r\\nTimestamp: `,
+      's'
+    )
+  )
   expect(body.error_uri).toBe(`https://login.microsoftonline.com/error?code=${code}`)
   expect(body.trace_id).toMatch(/^[0-9a-f-]{36}$/)
   expect(body.correlation_id).toMatch(/^[0-9a-f-]{36}$/)
@@ -53,9 +61,18 @@ describe('Entra token endpoints', () => {
   it('v2: integer lifetimes and a JWT with aud/tid/appid/iat/nbf/exp', async () => {
     const r = await token(V2, v2())
     expect(r.status).toBe(200)
-    expect(r.body).toEqual({ token_type: 'Bearer', expires_in: 1200, ext_expires_in: 1200, access_token: expect.any(String) })
+    expect(r.body).toEqual({
+      token_type: 'Bearer',
+      expires_in: 1200,
+      ext_expires_in: 1200,
+      access_token: expect.any(String)
+    })
     const { payload } = decode(r.body.access_token)
-    expect(payload).toMatchObject({ aud: 'https://api.partner.microsoft.com', tid: DEMO_CREDENTIALS.tenantId, appid: DEMO_CREDENTIALS.clientId })
+    expect(payload).toMatchObject({
+      aud: 'https://api.partner.microsoft.com',
+      tid: DEMO_CREDENTIALS.tenantId,
+      appid: DEMO_CREDENTIALS.clientId
+    })
     expect(payload.exp - payload.iat).toBe(1200)
     expect(payload.nbf).toBe(payload.iat)
   })
@@ -77,21 +94,80 @@ describe('Entra token endpoints', () => {
   })
 
   it('accepts HTTP Basic client authentication', async () => {
-    const basic = Buffer.from(`${DEMO_CREDENTIALS.clientId}:${encodeURIComponent(DEMO_CREDENTIALS.clientSecret)}`).toString('base64')
-    const r = await token(V2, { grant_type: 'client_credentials', scope: 'https://api.partner.microsoft.com/.default' }, { authorization: `Basic ${basic}` })
+    const basic = Buffer.from(
+      `${DEMO_CREDENTIALS.clientId}:${encodeURIComponent(DEMO_CREDENTIALS.clientSecret)}`
+    ).toString('base64')
+    const r = await token(
+      V2,
+      { grant_type: 'client_credentials', scope: 'https://api.partner.microsoft.com/.default' },
+      { authorization: `Basic ${basic}` }
+    )
     expect(r.status).toBe(200)
   })
 
   it.each([
     ['wrong secret', V2, v2({ client_secret: 'nope' }), 401, 'invalid_client', 7000215],
     ['secret ID instead of value', V2, v2({ client_secret: DEMO_SECRET_ID }), 401, 'invalid_client', 7000215],
-    ['expired secret', V2, v2({ client_id: EXPIRED_SECRET_APP.clientId, client_secret: EXPIRED_SECRET_APP.clientSecret }), 401, 'invalid_client', 7000222],
-    ['unknown client', V2, v2({ client_id: '00000000-0000-0000-0000-000000000001' }), 400, 'unauthorized_client', 700016],
-    ['unknown tenant', '/11111111-2222-3333-4444-555555555555/oauth2/v2.0/token', v2(), 400, 'invalid_tenant', 90002],
-    ['disabled app', V2, v2({ client_id: DISABLED_APP.clientId, client_secret: DISABLED_APP.clientSecret }), 400, 'unauthorized_client', 7000112],
-    ['unknown resource', V2, v2({ scope: 'https://management.azure.com/.default' }), 400, 'invalid_resource', 500011],
-    ['no secret', V2, { grant_type: 'client_credentials', client_id: DEMO_CREDENTIALS.clientId, scope: 'https://api.partner.microsoft.com/.default' }, 401, 'invalid_client', 7000218],
-    ['scope without /.default', V2, v2({ scope: 'https://api.partner.microsoft.com/user_impersonation' }), 400, 'invalid_scope', 70011],
+    [
+      'expired secret',
+      V2,
+      v2({ client_id: EXPIRED_SECRET_APP.clientId, client_secret: EXPIRED_SECRET_APP.clientSecret }),
+      401,
+      'invalid_client',
+      7000222
+    ],
+    [
+      'unknown client',
+      V2,
+      v2({ client_id: '00000000-0000-0000-0000-000000000001' }),
+      400,
+      'unauthorized_client',
+      700016
+    ],
+    [
+      'unknown tenant',
+      '/11111111-2222-3333-4444-555555555555/oauth2/v2.0/token',
+      v2(),
+      400,
+      'invalid_tenant',
+      90002
+    ],
+    [
+      'disabled app',
+      V2,
+      v2({ client_id: DISABLED_APP.clientId, client_secret: DISABLED_APP.clientSecret }),
+      400,
+      'unauthorized_client',
+      7000112
+    ],
+    [
+      'unknown resource',
+      V2,
+      v2({ scope: 'https://management.azure.com/.default' }),
+      400,
+      'invalid_resource',
+      500011
+    ],
+    [
+      'no secret',
+      V2,
+      {
+        grant_type: 'client_credentials',
+        client_id: DEMO_CREDENTIALS.clientId,
+        scope: 'https://api.partner.microsoft.com/.default'
+      },
+      401,
+      'invalid_client',
+      7000218
+    ],
+    [
+      'scope without /.default',
+      V2,
+      v2({ scope: 'https://api.partner.microsoft.com/user_impersonation' }),
+      400,
+      'invalid_scope',
+      70011
+    ],
     ['wrong grant type', V2, v2({ grant_type: 'password' }), 400, 'unsupported_grant_type', 70003]
   ])('%s', async (_name, path, form, status, error, code) => {
     const r = await token(path, form)
@@ -132,7 +208,10 @@ describe('v1 API token checks', () => {
     expect(wrongAud.status).toBe(401)
     expect(wrongAud.body).toContain('audience')
 
-    const noRole = await token(V2, v2({ client_id: NO_ROLE_APP.clientId, client_secret: NO_ROLE_APP.clientSecret }))
+    const noRole = await token(
+      V2,
+      v2({ client_id: NO_ROLE_APP.clientId, client_secret: NO_ROLE_APP.clientSecret })
+    )
     expect(noRole.status).toBe(200)
     const forbidden = await api(emu, noRole.body.access_token)('GET', '/products')
     expect(forbidden.status).toBe(403)
@@ -150,7 +229,7 @@ describe('v1 API token checks', () => {
       })
       const t = ((await r.json()) as { access_token: string }).access_token
       expect((await api(short, t)('GET', '/products')).status).toBe(200)
-      await new Promise((res) => setTimeout(res, 2100))
+      await new Promise(res => setTimeout(res, 2100))
       const late = await api(short, t)('GET', '/products')
       expect(late.status).toBe(401)
       expect(late.body).toContain('expired')

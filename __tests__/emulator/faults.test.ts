@@ -17,18 +17,28 @@ afterAll(async () => emu.close())
 beforeEach(() => emu.setFaults([], 0))
 
 /** Raw request that reports a socket error instead of throwing (fetch retries hide nothing but wrap errors). */
-function raw(method: string, url: string, body?: string, headers: Record<string, string> = {}, timeoutMs = 5000) {
-  return new Promise<{ status?: number; error?: string; body?: string }>((resolve) => {
-    const req = request(url, { method, headers: { ...headers, connection: 'close' }, timeout: timeoutMs }, (res) => {
-      let data = ''
-      res.on('data', (c) => (data += c))
-      res.on('end', () => resolve({ status: res.statusCode, body: data }))
-      res.on('error', (e) => resolve({ error: e.message }))
-    })
+function raw(
+  method: string,
+  url: string,
+  body?: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 5000
+) {
+  return new Promise<{ status?: number; error?: string; body?: string }>(resolve => {
+    const req = request(
+      url,
+      { method, headers: { ...headers, connection: 'close' }, timeout: timeoutMs },
+      res => {
+        let data = ''
+        res.on('data', c => (data += c))
+        res.on('end', () => resolve({ status: res.statusCode, body: data }))
+        res.on('error', e => resolve({ error: e.message }))
+      }
+    )
     req.on('timeout', () => {
       req.destroy(new Error('client timeout'))
     })
-    req.on('error', (e) => resolve({ error: (e as NodeJS.ErrnoException).code ?? e.message }))
+    req.on('error', e => resolve({ error: (e as NodeJS.ErrnoException).code ?? e.message }))
     if (body) req.write(body)
     req.end()
   })
@@ -36,7 +46,9 @@ function raw(method: string, url: string, body?: string, headers: Record<string,
 
 describe('faults', () => {
   it("'status' 429 with Retry-After and an ICH body; `after` and `times` honoured", async () => {
-    emu.setFaults([{ method: 'GET', path: '/products$', action: 'status', status: 429, retryAfter: 2, after: 1, times: 2 }])
+    emu.setFaults([
+      { method: 'GET', path: '/products$', action: 'status', status: 429, retryAfter: 2, after: 1, times: 2 }
+    ])
     expect((await call('GET', '/products')).status).toBe(200)
     const r = await call('GET', '/products')
     expect(r.status).toBe(429)
@@ -86,7 +98,13 @@ describe('faults', () => {
   it("'delay' holds the response beyond a client timeout", async () => {
     emu.setFaults([{ method: 'GET', action: 'delay', delayMs: 600 }])
     const started = Date.now()
-    const r = await raw('GET', `${emu.url}/${DEMO_CREDENTIALS.tenantId}/oauth2/v2.0/token`, undefined, {}, 200)
+    const r = await raw(
+      'GET',
+      `${emu.url}/${DEMO_CREDENTIALS.tenantId}/oauth2/v2.0/token`,
+      undefined,
+      {},
+      200
+    )
     expect(r.error).toBeDefined()
     expect(Date.now() - started).toBeLessThan(550)
     emu.setFaults([{ method: 'GET', action: 'delay', delayMs: 150 }])
@@ -110,14 +128,30 @@ describe('faults', () => {
     const after = (await call('GET', `/products/${CONTOSO_APP.productId}/packages`)).body.value
     expect(after).toHaveLength(before + 1)
     expect(after.some((p: { fileName: string }) => p.fileName === 'lost.zip')).toBe(true)
-    const entry = emu.requests().find((e) => e.fault === 'drop-response')
+    const entry = emu.requests().find(e => e.fault === 'drop-response')
     expect(entry).toMatchObject({ method: 'POST', status: 201, write: true })
     // fired once: the next create answers normally
-    expect((await call('POST', `/products/${CONTOSO_APP.productId}/packages`, { resourceType: 'AzureApplicationPackage', fileName: 'b.zip' })).status).toBe(201)
+    expect(
+      (
+        await call('POST', `/products/${CONTOSO_APP.productId}/packages`, {
+          resourceType: 'AzureApplicationPackage',
+          fileName: 'b.zip'
+        })
+      ).status
+    ).toBe(201)
   })
 
   it('named profiles exist and are valid; unknown profile throws', () => {
-    for (const name of ['none', 'throttle', 'flaky', 'resets', 'slow', 'lost-create', 'etag-conflict', 'submission-conflict']) {
+    for (const name of [
+      'none',
+      'throttle',
+      'flaky',
+      'resets',
+      'slow',
+      'lost-create',
+      'etag-conflict',
+      'submission-conflict'
+    ]) {
       expect(FAULT_PROFILES[name]).toBeDefined()
       expect(() => emu.setFaults(name)).not.toThrow()
     }
@@ -126,7 +160,12 @@ describe('faults', () => {
 
   it("profile 'etag-conflict' answers one 412 on the first package configuration PUT", async () => {
     emu.setFaults('etag-conflict')
-    const r = await call('PUT', `/products/${CONTOSO_APP.productId}/packageConfigurations/x`, {}, { 'if-match': '*' })
+    const r = await call(
+      'PUT',
+      `/products/${CONTOSO_APP.productId}/packageConfigurations/x`,
+      {},
+      { 'if-match': '*' }
+    )
     expect(r.status).toBe(412)
     expect(r.body).toMatch(/^ICH41200/)
   })
@@ -146,9 +185,17 @@ describe('inspection endpoints and request log', () => {
   it('redacts secrets: no client_secret, no Authorization, sig=REDACTED', async () => {
     emu.reset()
     const token = await getToken(emu)
-    const pkg = (await api(emu, token)('POST', `/products/${CONTOSO_APP.productId}/packages`, { resourceType: 'AzureApplicationPackage', fileName: 'a.zip' })).body
+    const pkg = (
+      await api(emu, token)('POST', `/products/${CONTOSO_APP.productId}/packages`, {
+        resourceType: 'AzureApplicationPackage',
+        fileName: 'a.zip'
+      })
+    ).body
     await fetch(pkg.fileSasUri, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'zip' })
-    await fetch(`${emu.url}/${DEMO_CREDENTIALS.tenantId}/oauth2/token?client_secret=${encodeURIComponent(DEMO_CREDENTIALS.clientSecret)}`, { method: 'POST' })
+    await fetch(
+      `${emu.url}/${DEMO_CREDENTIALS.tenantId}/oauth2/token?client_secret=${encodeURIComponent(DEMO_CREDENTIALS.clientSecret)}`,
+      { method: 'POST' }
+    )
     const res = await fetch(`${emu.url}/_emulator/requests`)
     const text = await res.text()
     expect(text).not.toContain(DEMO_CREDENTIALS.clientSecret)
@@ -156,7 +203,7 @@ describe('inspection endpoints and request log', () => {
     expect(text).not.toContain(new URL(pkg.fileSasUri).searchParams.get('sig')!)
     expect(text).not.toContain(encodeURIComponent(new URL(pkg.fileSasUri).searchParams.get('sig')!))
     const entries = (JSON.parse(text) as { value: Array<Record<string, unknown>> }).value
-    expect(entries.find((e) => String(e.path).startsWith('/blob/'))!.path).toMatch(/sig=REDACTED/)
+    expect(entries.find(e => String(e.path).startsWith('/blob/'))!.path).toMatch(/sig=REDACTED/)
     expect(entries[0]).toEqual({
       seq: 1,
       time: expect.any(String),
@@ -166,26 +213,39 @@ describe('inspection endpoints and request log', () => {
       durationMs: expect.any(Number),
       write: true
     })
-    expect(entries.some((e) => String(e.path).startsWith('/_emulator'))).toBe(false)
+    expect(entries.some(e => String(e.path).startsWith('/_emulator'))).toBe(false)
     expect(emu.requests()).toEqual(entries)
   })
 
   it('state, health, faults PUT/DELETE, reset over HTTP', async () => {
     expect(await (await fetch(`${emu.url}/_emulator/health`)).json()).toEqual({ status: 'ok' })
-    const st = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as { products: Array<{ offerId: string }>; tenants: unknown }
-    expect(st.products.some((p) => p.offerId === 'contoso-app')).toBe(true)
+    const st = (await (await fetch(`${emu.url}/_emulator/state`)).json()) as {
+      products: Array<{ offerId: string }>
+      tenants: unknown
+    }
+    expect(st.products.some(p => p.offerId === 'contoso-app')).toBe(true)
     expect(JSON.stringify(st)).not.toContain(DEMO_CREDENTIALS.clientSecret)
     expect((emu.state() as { products: unknown }).products).toEqual(st.products)
 
-    const put = await fetch(`${emu.url}/_emulator/faults`, { method: 'PUT', body: JSON.stringify({ profile: 'throttle' }) })
+    const put = await fetch(`${emu.url}/_emulator/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ profile: 'throttle' })
+    })
     expect(((await put.json()) as { rules: unknown[] }).rules.length).toBeGreaterThan(0)
     expect((await call('GET', '/products')).status).toBe(429)
     await fetch(`${emu.url}/_emulator/faults`, { method: 'DELETE' })
     expect((await call('GET', '/products')).status).toBe(200)
-    const bad = await fetch(`${emu.url}/_emulator/faults`, { method: 'PUT', body: JSON.stringify({ rules: [{ action: 'explode' }] }) })
+    const bad = await fetch(`${emu.url}/_emulator/faults`, {
+      method: 'PUT',
+      body: JSON.stringify({ rules: [{ action: 'explode' }] })
+    })
     expect(bad.status).toBe(400)
 
-    await call('POST', '/products', { resourceType: 'AzureContainer', name: 'x', externalIDs: [{ type: 'AzureOfferId', value: 'to-be-reset' }] })
+    await call('POST', '/products', {
+      resourceType: 'AzureContainer',
+      name: 'x',
+      externalIDs: [{ type: 'AzureOfferId', value: 'to-be-reset' }]
+    })
     expect((await fetch(`${emu.url}/_emulator/reset`, { method: 'POST' })).status).toBe(200)
     expect(emu.requests()).toEqual([])
     const f = encodeURIComponent("externalIDs/Any(i:i/type eq 'AzureOfferId' and i/value eq 'to-be-reset')")
@@ -227,7 +287,9 @@ describe('seeds', () => {
         clientSecret: 'EMU~yaml.secret'
       })
       const c = api(big, tok)
-      const f = encodeURIComponent("externalIDs/Any(i:i/type eq 'AzureOfferId' and i/value eq 'fabrikam-app')")
+      const f = encodeURIComponent(
+        "externalIDs/Any(i:i/type eq 'AzureOfferId' and i/value eq 'fabrikam-app')"
+      )
       const prod = (await c('GET', `/products?$filter=${f}`)).body.value[0]
       const plans = (await c('GET', `/products/${prod.id}/variants`)).body.value
       expect(plans[0]).toMatchObject({ externalID: 'gold', subType: 'solution-template' })

@@ -3,7 +3,13 @@ import { deflateRawSync } from 'node:zlib'
 import { startEmulator, type RunningEmulator, type StartOptions } from '../../emulator/index.js'
 import { DEMO_CREDENTIALS } from '../../emulator/seed/default.js'
 
-export const FAST_TIMINGS = { packageProcessing: 50, automatedValidation: 50, previewCreation: 50, certification: 50, goLive: 50 }
+export const FAST_TIMINGS = {
+  packageProcessing: 50,
+  automatedValidation: 50,
+  previewCreation: 50,
+  certification: 50,
+  goLive: 50
+}
 
 export async function start(options: StartOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ quiet: true, timings: FAST_TIMINGS, ...options })
@@ -13,16 +19,19 @@ export async function getToken(
   emu: RunningEmulator,
   opts: { clientId?: string; clientSecret?: string; resource?: string; tenant?: string } = {}
 ): Promise<string> {
-  const res = await fetch(`${emu.authorityHost}/${opts.tenant ?? DEMO_CREDENTIALS.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: opts.clientId ?? DEMO_CREDENTIALS.clientId,
-      client_secret: opts.clientSecret ?? DEMO_CREDENTIALS.clientSecret,
-      scope: `${opts.resource ?? 'https://api.partner.microsoft.com'}/.default`
-    })
-  })
+  const res = await fetch(
+    `${emu.authorityHost}/${opts.tenant ?? DEMO_CREDENTIALS.tenantId}/oauth2/v2.0/token`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: opts.clientId ?? DEMO_CREDENTIALS.clientId,
+        client_secret: opts.clientSecret ?? DEMO_CREDENTIALS.clientSecret,
+        scope: `${opts.resource ?? 'https://api.partner.microsoft.com'}/.default`
+      })
+    }
+  )
   if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`)
   return ((await res.json()) as { access_token: string }).access_token
 }
@@ -61,7 +70,7 @@ export function api(emu: RunningEmulator, token: string) {
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 /** Polls fn until predicate holds (bounded). */
 export async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
@@ -69,7 +78,8 @@ export async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ti
   for (;;) {
     const v = await fn()
     if (pred(v)) return v
-    if (Date.now() > end) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(v)}`)
+    if (Date.now() > end)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(v)}`)
     await sleep(20)
   }
 }
@@ -137,18 +147,39 @@ export function makeZip(files: Record<string, string | Buffer>, deflate = true):
 
 export const GOOD_PACKAGE = () =>
   makeZip({
-    'mainTemplate.json': JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', resources: [PID_RESOURCE] }),
-    'createUiDefinition.json': JSON.stringify({ handler: 'Microsoft.Azure.CreateUIDef', version: '0.1.2-preview', parameters: {} })
+    'mainTemplate.json': JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      resources: [PID_RESOURCE]
+    }),
+    'createUiDefinition.json': JSON.stringify({
+      handler: 'Microsoft.Azure.CreateUIDef',
+      version: '0.1.2-preview',
+      parameters: {}
+    })
   })
 
 /** Uploads bytes to a SAS URL with Put Blob. */
-export async function putBlob(sasUrl: string, data: Buffer, headers: Record<string, string> = {}): Promise<Response> {
+export async function putBlob(
+  sasUrl: string,
+  data: Buffer,
+  headers: Record<string, string> = {}
+): Promise<Response> {
   return fetch(sasUrl, {
     method: 'PUT',
-    headers: { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2021-08-06', 'content-type': 'application/octet-stream', ...headers },
+    headers: {
+      'x-ms-blob-type': 'BlockBlob',
+      'x-ms-version': '2021-08-06',
+      'content-type': 'application/octet-stream',
+      ...headers
+    },
     body: data
   })
 }
 
 /** The partner usage attribution deployment Partner Center expects in mainTemplate.json. */
-export const PID_RESOURCE = { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'pid-00000000-0000-0000-0000-000000000000-partnercenter', properties: { mode: 'Incremental', template: { resources: [] } } }
+export const PID_RESOURCE = {
+  type: 'Microsoft.Resources/deployments',
+  apiVersion: '2022-09-01',
+  name: 'pid-00000000-0000-0000-0000-000000000000-partnercenter',
+  properties: { mode: 'Incremental', template: { resources: [] } }
+}

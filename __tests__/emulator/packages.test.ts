@@ -14,7 +14,10 @@ beforeAll(async () => {
 afterAll(async () => emu.close())
 
 async function newPackage(fileName = 'app.zip') {
-  const r = await call('POST', `/products/${P}/packages`, { resourceType: 'AzureApplicationPackage', fileName })
+  const r = await call('POST', `/products/${P}/packages`, {
+    resourceType: 'AzureApplicationPackage',
+    fileName
+  })
   expect(r.status).toBe(201)
   return r
 }
@@ -26,7 +29,7 @@ async function uploadAndProcess(zip: Buffer) {
   expect(put.status).toBe(200)
   return until(
     () => call('GET', `/products/${P}/packages/${pkg.id}`),
-    (r) => r.body.state === 'Processed' || r.body.state === 'ProcessFailed'
+    r => r.body.state === 'Processed' || r.body.state === 'ProcessFailed'
   )
 }
 
@@ -35,7 +38,11 @@ describe('packages', () => {
     const r = await newPackage()
     expect(r.headers.get('location')).toBe(`${emu.ingestionApiUrl}/products/${P}/packages/${r.body.id}`)
     expect(r.headers.get('etag')).toBe(r.body['@odata.etag'])
-    expect(r.body).toMatchObject({ resourceType: 'AzureApplicationPackage', fileName: 'app.zip', state: 'PendingUpload' })
+    expect(r.body).toMatchObject({
+      resourceType: 'AzureApplicationPackage',
+      fileName: 'app.zip',
+      state: 'PendingUpload'
+    })
     const u = new URL(r.body.fileSasUri)
     expect(`${u.origin}`).toBe(emu.url)
     expect(u.pathname).toMatch(/^\/blob\/file\/\d+$/)
@@ -48,9 +55,25 @@ describe('packages', () => {
   })
 
   it('refuses bad bodies and non-Azure-Application products', async () => {
-    expect((await call('POST', `/products/${P}/packages`, { resourceType: 'AzureApplicationPackage', fileName: 'app.tar' })).status).toBe(400)
-    expect((await call('POST', `/products/${P}/packages`, { resourceType: 'Nope', fileName: 'a.zip' })).status).toBe(400)
-    expect((await call('POST', `/products/${CONTOSO_SAAS.productId}/packages`, { resourceType: 'AzureApplicationPackage', fileName: 'a.zip' })).status).toBe(400)
+    expect(
+      (
+        await call('POST', `/products/${P}/packages`, {
+          resourceType: 'AzureApplicationPackage',
+          fileName: 'app.tar'
+        })
+      ).status
+    ).toBe(400)
+    expect(
+      (await call('POST', `/products/${P}/packages`, { resourceType: 'Nope', fileName: 'a.zip' })).status
+    ).toBe(400)
+    expect(
+      (
+        await call('POST', `/products/${CONTOSO_SAAS.productId}/packages`, {
+          resourceType: 'AzureApplicationPackage',
+          fileName: 'a.zip'
+        })
+      ).status
+    ).toBe(400)
   })
 
   it('PUT Uploaded before the blob exists → 400', async () => {
@@ -63,7 +86,12 @@ describe('packages', () => {
   it('upload → Uploaded → InProcessing → Processed; SAS becomes read-only', async () => {
     const pkg = (await newPackage()).body
     expect((await putBlob(pkg.fileSasUri, GOOD_PACKAGE())).status).toBe(201)
-    const put = await call('PUT', `/products/${P}/packages/${pkg.id}`, { ...pkg, State: 'Uploaded' }, { 'if-match': pkg['@odata.etag'] })
+    const put = await call(
+      'PUT',
+      `/products/${P}/packages/${pkg.id}`,
+      { ...pkg, State: 'Uploaded' },
+      { 'if-match': pkg['@odata.etag'] }
+    )
     expect(put.status).toBe(200)
     expect(put.body.state).toBe('Uploaded')
     expect(new URL(put.body.fileSasUri).searchParams.get('sp')).toBe('rl')
@@ -74,7 +102,7 @@ describe('packages', () => {
         states.add(g.body.state)
         return g
       },
-      (g) => g.body.state === 'Processed'
+      g => g.body.state === 'Processed'
     )
     expect(done.body.validationItems).toEqual([])
     expect(done.body.fileSize).toBeGreaterThan(0)
@@ -86,7 +114,9 @@ describe('packages', () => {
     expect(write.status).toBe(403)
     expect(await write.text()).toContain('<Code>AuthorizationPermissionMismatch</Code>')
     // retried PUT is harmless
-    expect((await call('PUT', `/products/${P}/packages/${pkg.id}`, { ...pkg, state: 'Uploaded' })).status).toBe(200)
+    expect(
+      (await call('PUT', `/products/${P}/packages/${pkg.id}`, { ...pkg, state: 'Uploaded' })).status
+    ).toBe(200)
     const list = await call('GET', `/products/${P}/packages`)
     expect(list.body.value.find((x: { id: string }) => x.id === pkg.id).fileSasUri).toBeUndefined()
   })
@@ -94,13 +124,30 @@ describe('packages', () => {
   it.each([
     ['not a zip', Buffer.from('hello, not a zip at all, definitely not'), 'InvalidPackage'],
     ['missing createUiDefinition.json', makeZip({ 'mainTemplate.json': '{}' }), 'MissingRequiredFile'],
-    ['no partner usage attribution', makeZip({ 'mainTemplate.json': '{"resources": []}', 'createUiDefinition.json': '{}' }), 'MissingPartnerUsageAttribution'],
-    ['files nested in a folder', makeZip({ 'app/mainTemplate.json': '{}', 'app/createUiDefinition.json': '{}' }, false), 'MissingRequiredFile'],
-    ['invalid JSON', makeZip({ 'mainTemplate.json': '{ nope', 'createUiDefinition.json': '{}' }), 'InvalidJson']
+    [
+      'no partner usage attribution',
+      makeZip({ 'mainTemplate.json': '{"resources": []}', 'createUiDefinition.json': '{}' }),
+      'MissingPartnerUsageAttribution'
+    ],
+    [
+      'files nested in a folder',
+      makeZip({ 'app/mainTemplate.json': '{}', 'app/createUiDefinition.json': '{}' }, false),
+      'MissingRequiredFile'
+    ],
+    [
+      'invalid JSON',
+      makeZip({ 'mainTemplate.json': '{ nope', 'createUiDefinition.json': '{}' }),
+      'InvalidJson'
+    ]
   ])('ProcessFailed: %s', async (_n, zip, code) => {
     const r = await uploadAndProcess(zip)
     expect(r.body.state).toBe('ProcessFailed')
-    expect(r.body.validationItems).toContainEqual({ errorCode: code, severity: 'Error', message: expect.any(String), resource: expect.any(String) })
+    expect(r.body.validationItems).toContainEqual({
+      errorCode: code,
+      severity: 'Error',
+      message: expect.any(String),
+      resource: expect.any(String)
+    })
   })
 })
 
@@ -111,7 +158,9 @@ describe('blob service', () => {
     const md5 = createHash('md5').update(data).digest('base64')
     const missing = await fetch(pkg.fileSasUri, { method: 'PUT', body: data })
     expect(missing.status).toBe(400)
-    expect(await missing.text()).toMatch(/<Error><Code>MissingRequiredHeader<\/Code><Message>.*<\/Message><HeaderName>x-ms-blob-type<\/HeaderName><\/Error>/s)
+    expect(await missing.text()).toMatch(
+      /<Error><Code>MissingRequiredHeader<\/Code><Message>.*<\/Message><HeaderName>x-ms-blob-type<\/HeaderName><\/Error>/s
+    )
     const bad = await putBlob(pkg.fileSasUri, data, { 'content-md5': 'AAAAAAAAAAAAAAAAAAAAAA==' })
     expect(bad.status).toBe(400)
     expect(await bad.text()).toContain('<Code>Md5Mismatch</Code>')
@@ -139,11 +188,22 @@ describe('blob service', () => {
     const b2 = await fetch(blockUrl(ids[1]!), { method: 'PUT', body: data.subarray(half) })
     expect(b2.status).toBe(201)
     const md5 = createHash('md5').update(data.subarray(0, half)).digest('base64')
-    const b1 = await fetch(blockUrl(ids[0]!), { method: 'PUT', body: data.subarray(0, half), headers: { 'content-md5': md5 } })
+    const b1 = await fetch(blockUrl(ids[0]!), {
+      method: 'PUT',
+      body: data.subarray(0, half),
+      headers: { 'content-md5': md5 }
+    })
     expect(b1.status).toBe(201)
-    const badMd5 = await fetch(blockUrl(ids[0]!), { method: 'PUT', body: Buffer.from('zz'), headers: { 'content-md5': md5 } })
+    const badMd5 = await fetch(blockUrl(ids[0]!), {
+      method: 'PUT',
+      body: Buffer.from('zz'),
+      headers: { 'content-md5': md5 }
+    })
     expect(badMd5.status).toBe(400)
-    const badId = await fetch(`${pkg.fileSasUri}&comp=block&blockid=${encodeURIComponent('not base64!')}`, { method: 'PUT', body: 'x' })
+    const badId = await fetch(`${pkg.fileSasUri}&comp=block&blockid=${encodeURIComponent('not base64!')}`, {
+      method: 'PUT',
+      body: 'x'
+    })
     expect(badId.status).toBe(400)
     const wrongList = await fetch(`${pkg.fileSasUri}&comp=blocklist`, {
       method: 'PUT',
@@ -183,7 +243,10 @@ describe('package configurations', () => {
     const b = (await call('GET', `/products/${P}/branches/getByModule(module=Package)`)).body.value.find(
       (x: { variantID?: string }) => x.variantID === variantId
     )
-    const r = await call('GET', `/products/${P}/packageConfigurations/getByInstanceID(instanceID=${b.currentDraftInstanceID})`)
+    const r = await call(
+      'GET',
+      `/products/${P}/packageConfigurations/getByInstanceID(instanceID=${b.currentDraftInstanceID})`
+    )
     return r.body.value[0]
   }
 
@@ -207,36 +270,75 @@ describe('package configurations', () => {
     const h = { 'if-match': cfg['@odata.etag'] }
     const ref = (id: string) => [{ type: 'AzureApplicationPackage', value: id }]
 
-    const badVersion = await call('PUT', path, { ...cfg, version: 'v2', packageReferences: ref(processed.id) }, h)
+    const badVersion = await call(
+      'PUT',
+      path,
+      { ...cfg, version: 'v2', packageReferences: ref(processed.id) },
+      h
+    )
     expect(badVersion.status).toBe(400)
     expect(badVersion.body).toContain('"Version"')
-    const notProcessed = await call('PUT', path, { ...cfg, version: '2.0.0', packageReferences: ref(pending.id) }, h)
+    const notProcessed = await call(
+      'PUT',
+      path,
+      { ...cfg, version: '2.0.0', packageReferences: ref(pending.id) },
+      h
+    )
     expect(notProcessed.status).toBe(400)
     expect(notProcessed.body).toContain('PendingUpload')
-    const unknown = await call('PUT', path, { ...cfg, version: '2.0.0', packageReferences: ref('00000000-0000-0000-0000-000000000000') }, h)
+    const unknown = await call(
+      'PUT',
+      path,
+      { ...cfg, version: '2.0.0', packageReferences: ref('00000000-0000-0000-0000-000000000000') },
+      h
+    )
     expect(unknown.status).toBe(400)
-    const sameVersion = await call('PUT', path, { ...cfg, version: '1.0.0', packageReferences: ref(processed.id) }, h)
+    const sameVersion = await call(
+      'PUT',
+      path,
+      { ...cfg, version: '1.0.0', packageReferences: ref(processed.id) },
+      h
+    )
     expect(sameVersion.status).toBe(400)
     expect(sameVersion.body).toContain('higher than the published version 1.0.0')
-    const noIfMatch = await call('PUT', path, { ...cfg, version: '2.0.0', packageReferences: ref(processed.id) })
+    const noIfMatch = await call('PUT', path, {
+      ...cfg,
+      version: '2.0.0',
+      packageReferences: ref(processed.id)
+    })
     expect(noIfMatch.status).toBe(400)
     const ok = await call('PUT', path, { ...cfg, version: '2.0.0', packageReferences: ref(processed.id) }, h)
     expect(ok.status).toBe(200)
     expect(ok.body.version).toBe('2.0.0')
     expect(ok.headers.get('etag')).toBe(ok.body['@odata.etag'])
-    const stale = await call('PUT', path, { ...cfg, version: '2.0.1', packageReferences: ref(processed.id) }, h)
+    const stale = await call(
+      'PUT',
+      path,
+      { ...cfg, version: '2.0.1', packageReferences: ref(processed.id) },
+      h
+    )
     expect(stale.status).toBe(412)
 
     const ma = await draftConfig(CONTOSO_APP.plans.managed.variantId)
     const badGuid = await call(
       'PUT',
       `/products/${P}/packageConfigurations/${ma.id}`,
-      { ...ma, version: '2.0.0', packageReferences: ref(processed.id), publicAzureAuthorizations: [{ principalID: 'nope', roleDefinitionID: 'Owner' }] },
+      {
+        ...ma,
+        version: '2.0.0',
+        packageReferences: ref(processed.id),
+        publicAzureAuthorizations: [{ principalID: 'nope', roleDefinitionID: 'Owner' }]
+      },
       { 'if-match': '*' }
     )
     expect(badGuid.status).toBe(400)
     expect(badGuid.body).toContain('Enter a valid GUID')
-    const wrongType = await call('PUT', `/products/${P}/packageConfigurations/${ma.id}`, { ...ma, resourceType: 'AzureSolutionTemplatePackageConfiguration' }, { 'if-match': '*' })
+    const wrongType = await call(
+      'PUT',
+      `/products/${P}/packageConfigurations/${ma.id}`,
+      { ...ma, resourceType: 'AzureSolutionTemplatePackageConfiguration' },
+      { 'if-match': '*' }
+    )
     expect(wrongType.status).toBe(400)
   })
 })

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { RunningEmulator } from '../../emulator/index.js'
-import { CONTOSO_APP, FAILING_CERTIFICATION_APP, FAILING_VALIDATION_APP } from '../../emulator/seed/default.js'
+import {
+  CONTOSO_APP,
+  FAILING_CERTIFICATION_APP,
+  FAILING_VALIDATION_APP
+} from '../../emulator/seed/default.js'
 import { api, getToken, GOOD_PACKAGE, putBlob, start, until } from './helpers.js'
 
 let emu: RunningEmulator
@@ -16,7 +20,8 @@ async function submissionRequest(productId: string) {
   const offer: Array<{ type: string; value: string }> = []
   const perVariant = new Map<string, Array<{ type: string; value: string }>>()
   for (const m of ['Availability', 'Property', 'Package', 'Listing', 'ResellerConfiguration']) {
-    const branches = (await call('GET', `/products/${productId}/branches/getByModule(module=${m})`)).body.value
+    const branches = (await call('GET', `/products/${productId}/branches/getByModule(module=${m})`)).body
+      .value
     for (const b of branches) {
       if (b.variantID) {
         const list = perVariant.get(b.variantID) ?? []
@@ -42,34 +47,65 @@ describe('submissions', () => {
   it('lists the seeded live submission', async () => {
     const r = await call('GET', `/products/${P}/submissions`)
     expect(r.body.value).toHaveLength(1)
-    expect(r.body.value[0]).toMatchObject({ resourceType: 'Submission', id: CONTOSO_APP.liveSubmissionId, state: 'Published', substate: 'InStore' })
-    const f = await call('GET', `/products/${P}/submissions?$filter=${encodeURIComponent("state eq 'InProgress'")}`)
+    expect(r.body.value[0]).toMatchObject({
+      resourceType: 'Submission',
+      id: CONTOSO_APP.liveSubmissionId,
+      state: 'Published',
+      substate: 'InStore'
+    })
+    const f = await call(
+      'GET',
+      `/products/${P}/submissions?$filter=${encodeURIComponent("state eq 'InProgress'")}`
+    )
     expect(f.body.value).toEqual([])
   })
 
   it('validates the request: targets, unknown instance ids, instance of the wrong module', async () => {
     const req = await submissionRequest(P)
-    expect((await call('POST', `/products/${P}/submissions`, { ...req, targets: [{ type: 'Scope', value: 'live' }] })).status).toBe(400)
-    const bad = await call('POST', `/products/${P}/submissions`, { ...req, resources: [{ type: 'Listing', value: '00000000-0000-0000-0000-000000000000' }] })
+    expect(
+      (
+        await call('POST', `/products/${P}/submissions`, {
+          ...req,
+          targets: [{ type: 'Scope', value: 'live' }]
+        })
+      ).status
+    ).toBe(400)
+    const bad = await call('POST', `/products/${P}/submissions`, {
+      ...req,
+      resources: [{ type: 'Listing', value: '00000000-0000-0000-0000-000000000000' }]
+    })
     expect(bad.status).toBe(400)
     expect(bad.body).toContain('not the current draft instance')
     const swapped = await call('POST', `/products/${P}/submissions`, {
       ...req,
-      resources: [{ type: 'Property', value: req.resources.find((r) => r.type === 'Listing')!.value }]
+      resources: [{ type: 'Property', value: req.resources.find(r => r.type === 'Listing')!.value }]
     })
     expect(swapped.status).toBe(400)
   })
 
   it('full lifecycle: 201 InProgress/Submitted → 409 for a second one → ReadyToPublish → promote → Publishing → InStore; old live archived', async () => {
     // bump the standard plan to 2.0.0 with a new package so the live version moves
-    const pkg = (await call('POST', `/products/${P}/packages`, { resourceType: 'AzureApplicationPackage', fileName: 'v2.zip' })).body
+    const pkg = (
+      await call('POST', `/products/${P}/packages`, {
+        resourceType: 'AzureApplicationPackage',
+        fileName: 'v2.zip'
+      })
+    ).body
     await putBlob(pkg.fileSasUri, GOOD_PACKAGE())
     await call('PUT', `/products/${P}/packages/${pkg.id}`, { ...pkg, state: 'Uploaded' })
-    await until(() => call('GET', `/products/${P}/packages/${pkg.id}`), (r) => r.body.state === 'Processed')
+    await until(
+      () => call('GET', `/products/${P}/packages/${pkg.id}`),
+      r => r.body.state === 'Processed'
+    )
     const b = (await call('GET', `/products/${P}/branches/getByModule(module=Package)`)).body.value.find(
       (x: { variantID?: string }) => x.variantID === CONTOSO_APP.plans.standard.variantId
     )
-    const cfg = (await call('GET', `/products/${P}/packageConfigurations/getByInstanceID(instanceID=${b.currentDraftInstanceID})`)).body.value[0]
+    const cfg = (
+      await call(
+        'GET',
+        `/products/${P}/packageConfigurations/getByInstanceID(instanceID=${b.currentDraftInstanceID})`
+      )
+    ).body.value[0]
     const put = await call(
       'PUT',
       `/products/${P}/packageconfigurations/${cfg.id}`,
@@ -110,17 +146,28 @@ describe('submissions', () => {
     ])
     expect(wf0.body.value[1].workflowSteps.map((s: { name: string }) => s.name)).toEqual(['Publish'])
 
-    const ready = await until(() => sub(P, c.body.id), (r) => r.body.substate === 'ReadyToPublish')
+    const ready = await until(
+      () => sub(P, c.body.id),
+      r => r.body.substate === 'ReadyToPublish'
+    )
     expect(ready.body.state).toBe('Published')
     const wf = await call('GET', `/products/${P}/submissions/${c.body.id}/workflowdetails`)
-    expect(wf.body.value[0].workflowSteps.map((s: { state: string }) => s.state)).toEqual(['Success', 'Success', 'Success', 'InProgress'])
+    expect(wf.body.value[0].workflowSteps.map((s: { state: string }) => s.state)).toEqual([
+      'Success',
+      'Success',
+      'Success',
+      'InProgress'
+    ])
     expect(wf.body.value[0]).toMatchObject({ targetEnvironment: 'Preview' })
 
     const promote = await call('POST', `/products/${P}/submissions/${c.body.id}/promote`)
     expect(promote.status).toBe(200)
     expect(promote.body).toMatchObject({ state: 'Published', substate: 'Publishing' })
     expect(promote.body.pendingUpdateInfo.updateType).toBe('Promote')
-    const live = await until(() => sub(P, c.body.id), (r) => r.body.substate === 'InStore')
+    const live = await until(
+      () => sub(P, c.body.id),
+      r => r.body.substate === 'InStore'
+    )
     expect(live.body.publishedTimeInUtc).not.toBe('1601-01-01T00:00:00Z')
     expect((await call('POST', `/products/${P}/submissions/${c.body.id}/promote`)).status).toBe(400)
     const list = await call('GET', `/products/${P}/submissions`)
@@ -128,7 +175,12 @@ describe('submissions', () => {
     expect((await sub(P, CONTOSO_APP.liveSubmissionId)).body.state).toBe('Archived')
     // the live version is now 2.0.0: re-using 1.x is refused
     const cfg2 = (await call('GET', `/products/${P}/packageconfigurations/${cfg.id}`)).body
-    const lower = await call('PUT', `/products/${P}/packageconfigurations/${cfg.id}`, { ...cfg2, version: '1.5.0' }, { 'if-match': '*' })
+    const lower = await call(
+      'PUT',
+      `/products/${P}/packageconfigurations/${cfg.id}`,
+      { ...cfg2, version: '1.5.0' },
+      { 'if-match': '*' }
+    )
     expect(lower.status).toBe(400)
   })
 
@@ -147,8 +199,12 @@ describe('submissions', () => {
       expect(d.status).toBe(204)
       expect(d.text).toBe('')
       expect((await c2('GET', `/products/${offer}/submissions/${c.body.id}`)).body.state).toBe('Cancelled')
-      expect((await c2('GET', `/products/${offer}/submissions`)).body.value.map((s: { id: string }) => s.id)).toEqual([CONTOSO_APP.liveSubmissionId])
-      expect((await c2('DELETE', `/products/${offer}/submissions/${CONTOSO_APP.liveSubmissionId}`)).status).toBe(409)
+      expect(
+        (await c2('GET', `/products/${offer}/submissions`)).body.value.map((s: { id: string }) => s.id)
+      ).toEqual([CONTOSO_APP.liveSubmissionId])
+      expect(
+        (await c2('DELETE', `/products/${offer}/submissions/${CONTOSO_APP.liveSubmissionId}`)).status
+      ).toBe(409)
       // a new submission is accepted again after the cancel
       expect((await c2('POST', `/products/${offer}/submissions`, req)).status).toBe(201)
     } finally {
@@ -161,26 +217,47 @@ describe('submissions', () => {
     const req = await submissionRequest(p)
     const c = await call('POST', `/products/${p}/submissions`, req)
     expect(c.status).toBe(201)
-    const failed = await until(() => sub(p, c.body.id), (r) => r.body.substate === 'Failed')
+    const failed = await until(
+      () => sub(p, c.body.id),
+      r => r.body.substate === 'Failed'
+    )
     expect(failed.body.state).toBe('InProgress')
     expect(failed.body.pendingUpdateInfo.status).toBe('Failed')
     const v = await call('GET', `/products/${p}/submissions/${c.body.id}/validations`)
-    expect(v.body.value[0]).toMatchObject({ severity: 'Error', resource: 'Package', errorCode: expect.any(String), message: expect.any(String) })
+    expect(v.body.value[0]).toMatchObject({
+      severity: 'Error',
+      resource: 'Package',
+      errorCode: expect.any(String),
+      message: expect.any(String)
+    })
     const wf = await call('GET', `/products/${p}/submissions/${c.body.id}/workflowdetails`)
     expect(wf.body.value[0].workflowSteps[0].state).toBe('Failed')
     const next = await call('POST', `/products/${p}/submissions`, req)
     expect(next.status).toBe(201)
-    await until(() => sub(p, next.body.id), (r) => r.body.substate === 'ReadyToPublish')
+    await until(
+      () => sub(p, next.body.id),
+      r => r.body.substate === 'ReadyToPublish'
+    )
   })
 
   it('failed certification: InProgress/FailedInCertification', async () => {
     const p = FAILING_CERTIFICATION_APP.productId
     const c = await call('POST', `/products/${p}/submissions`, await submissionRequest(p))
-    const failed = await until(() => sub(p, c.body.id), (r) => r.body.substate === 'FailedInCertification')
+    const failed = await until(
+      () => sub(p, c.body.id),
+      r => r.body.substate === 'FailedInCertification'
+    )
     expect(failed.body.state).toBe('InProgress')
     const wf = await call('GET', `/products/${p}/submissions/${c.body.id}/workflowdetails`)
-    expect(wf.body.value[0].workflowSteps.map((s: { state: string }) => s.state)).toEqual(['Success', 'Success', 'Failed', 'NotStarted'])
-    expect((await call('GET', `/products/${p}/submissions/${c.body.id}/validations`)).body.value).toHaveLength(1)
+    expect(wf.body.value[0].workflowSteps.map((s: { state: string }) => s.state)).toEqual([
+      'Success',
+      'Success',
+      'Failed',
+      'NotStarted'
+    ])
+    expect(
+      (await call('GET', `/products/${p}/submissions/${c.body.id}/validations`)).body.value
+    ).toHaveLength(1)
   })
 
   it('timeScale compresses default timings; POST /_emulator/clock advances virtual time', async () => {
@@ -192,11 +269,17 @@ describe('submissions', () => {
       const req = await submissionRequest(P)
       call = saved
       const c = await c2('POST', `/products/${P}/submissions`, req)
-      await until(() => c2('GET', `/products/${P}/submissions/${c.body.id}`), (r) => r.body.substate === 'ReadyToPublish', 3000)
+      await until(
+        () => c2('GET', `/products/${P}/submissions/${c.body.id}`),
+        r => r.body.substate === 'ReadyToPublish',
+        3000
+      )
     } finally {
       await fast.close()
     }
-    const manual = await start({ timings: { automatedValidation: 3_600_000, previewCreation: 0, certification: 0 } })
+    const manual = await start({
+      timings: { automatedValidation: 3_600_000, previewCreation: 0, certification: 0 }
+    })
     try {
       const c2 = api(manual, await getToken(manual))
       const saved = call
@@ -205,9 +288,14 @@ describe('submissions', () => {
       call = saved
       const c = await c2('POST', `/products/${P}/submissions`, req)
       expect((await c2('GET', `/products/${P}/submissions/${c.body.id}`)).body.substate).toBe('Submitted')
-      const adv = await fetch(`${manual.url}/_emulator/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 3_600_000 }) })
+      const adv = await fetch(`${manual.url}/_emulator/clock`, {
+        method: 'POST',
+        body: JSON.stringify({ advanceMs: 3_600_000 })
+      })
       expect(adv.status).toBe(200)
-      expect((await c2('GET', `/products/${P}/submissions/${c.body.id}`)).body.substate).toBe('ReadyToPublish')
+      expect((await c2('GET', `/products/${P}/submissions/${c.body.id}`)).body.substate).toBe(
+        'ReadyToPublish'
+      )
     } finally {
       await manual.close()
     }

@@ -4,7 +4,10 @@ import { startEmulator, type RunningEmulator, type StartOptions } from '../../em
 import { DEMO_CREDENTIALS } from '../../emulator/seed/default.js'
 
 /** The action inputs that point at an emulator and sign in as the demo app. */
-export function emulatorInputs(emulator: RunningEmulator, extra: Record<string, string> = {}): Record<string, string> {
+export function emulatorInputs(
+  emulator: RunningEmulator,
+  extra: Record<string, string> = {}
+): Record<string, string> {
   return {
     'tenant-id': DEMO_CREDENTIALS.tenantId,
     'client-id': DEMO_CREDENTIALS.clientId,
@@ -31,10 +34,14 @@ export function writes(emulator: RunningEmulator): string[] {
 
 /** The example Azure Application package and managed-application settings shipped in examples/. */
 export const EXAMPLE_PACKAGE = fileURLToPath(new URL('../../examples/azure-app-package', import.meta.url))
-export const EXAMPLE_TECHNICAL_CONFIGURATION = fileURLToPath(new URL('../../examples/technical-configuration.yaml', import.meta.url))
+export const EXAMPLE_TECHNICAL_CONFIGURATION = fileURLToPath(
+  new URL('../../examples/technical-configuration.yaml', import.meta.url)
+)
 
 /** The environment that runs the action's waits as fast as an emulator started with `timeScale`. */
-export const rehearsalEnv = (timeScale: number): Record<string, string> => ({ PARTNER_CENTER_PUBLISH_TIME_SCALE: String(timeScale) })
+export const rehearsalEnv = (timeScale: number): Record<string, string> => ({
+  PARTNER_CENTER_PUBLISH_TIME_SCALE: String(timeScale)
+})
 
 /**
  * One emulator for a test file: started before its tests, reset to the seed before each, closed after.

@@ -9,7 +9,10 @@ import { parse } from 'yaml'
  * Azure CLI extension's tests) through nock, so the client is tested against what the service sent.
  */
 
-export const RECORDINGS_DIR = join(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/api/recordings')
+export const RECORDINGS_DIR = join(
+  fileURLToPath(new URL('.', import.meta.url)),
+  '../../../shared/api/recordings'
+)
 
 export interface Interaction {
   method: string
@@ -20,7 +23,9 @@ export interface Interaction {
 }
 
 export function loadRecording(name: string): Interaction[] {
-  const doc = parse(readFileSync(join(RECORDINGS_DIR, `recording-partnercenter-cli-extension-${name}.yaml`), 'utf8')) as {
+  const doc = parse(
+    readFileSync(join(RECORDINGS_DIR, `recording-partnercenter-cli-extension-${name}.yaml`), 'utf8')
+  ) as {
     interactions: Array<{
       request: { method: string; uri: string }
       response: { status: { code: number }; headers: Record<string, string[]>; body: { string: string } }
@@ -45,7 +50,10 @@ export function requestKey(method: string, url: URL): string {
  * Serves the recorded interactions for each request key in recorded order (the last one repeats).
  * `aliases` maps a request we send to the recorded one that answers it.
  */
-export function replay(interactions: Interaction[], aliases: Record<string, string> = {}): { unmatched: string[]; served: string[] } {
+export function replay(
+  interactions: Interaction[],
+  aliases: Record<string, string> = {}
+): { unmatched: string[]; served: string[] } {
   const byKey = new Map<string, Interaction[]>()
   for (const interaction of interactions) {
     const key = requestKey(interaction.method, interaction.url)
@@ -55,21 +63,29 @@ export function replay(interactions: Interaction[], aliases: Record<string, stri
   const unmatched: string[] = []
   const origins = new Set(interactions.map(i => i.url.origin))
   const methods = new Set(interactions.map(i => i.method))
-  for (const origin of origins) for (const method of methods) {
-    nock(origin)
-      .persist()
-      .intercept(() => true, method)
-      .reply(function (uri) {
-        const key = requestKey(this.req.method, new URL(uri, origin))
-        const queue = byKey.get(aliases[key] ?? key)
-        const hit = queue && queue.length > 1 ? queue.shift() : queue?.[0]
-        if (!hit) {
-          unmatched.push(key)
-          return [599, `no recording for ${key}`]
-        }
-        served.push(key)
-        return [hit.status, hit.body, { 'content-type': hit.headers['content-type'] ?? 'application/json', 'request-id': hit.headers['request-id'] ?? '' }]
-      })
-  }
+  for (const origin of origins)
+    for (const method of methods) {
+      nock(origin)
+        .persist()
+        .intercept(() => true, method)
+        .reply(function (uri) {
+          const key = requestKey(this.req.method, new URL(uri, origin))
+          const queue = byKey.get(aliases[key] ?? key)
+          const hit = queue && queue.length > 1 ? queue.shift() : queue?.[0]
+          if (!hit) {
+            unmatched.push(key)
+            return [599, `no recording for ${key}`]
+          }
+          served.push(key)
+          return [
+            hit.status,
+            hit.body,
+            {
+              'content-type': hit.headers['content-type'] ?? 'application/json',
+              'request-id': hit.headers['request-id'] ?? ''
+            }
+          ]
+        })
+    }
   return { unmatched, served }
 }

@@ -62,7 +62,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_WORKSPACE: dir,
     ...options.env
   }
-  for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  for (const [name, value] of Object.entries(options.inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   const node = RUNTIME_BINARIES.get(options.runtime ?? HOST_RUNTIME) ?? process.execPath
   const started = Date.now()
   const child = spawn(node, [BUNDLE], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -70,9 +71,12 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   let stderr = ''
   child.stdout.on('data', d => (stdout += d))
   child.stderr.on('data', d => (stderr += d))
-  if (options.signalAfterMs) setTimeout(() => child.kill(options.signalAfterMs!.signal), options.signalAfterMs.ms)
+  if (options.signalAfterMs)
+    setTimeout(() => child.kill(options.signalAfterMs!.signal), options.signalAfterMs.ms)
   const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve => child.on('close', (c, s) => resolve([c, s])))
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
+    child.on('close', (c, s) => resolve([c, s]))
+  )
   clearTimeout(killer)
   const files: Record<string, string> = {}
   collectFiles(dir, files)
@@ -98,7 +102,9 @@ const FIXTURE_KEY_LINES = (() => {
   const folder = join(ROOT, '__tests__/fixtures/certificates')
   if (!existsSync(folder)) return lines
   for (const name of readdirSync(folder).filter(n => n.endsWith('.pem'))) {
-    const key = /-----BEGIN [A-Z ]*PRIVATE KEY-----([\s\S]+?)-----END/.exec(readFileSync(join(folder, name), 'utf8'))?.[1]
+    const key = /-----BEGIN [A-Z ]*PRIVATE KEY-----([\s\S]+?)-----END/.exec(
+      readFileSync(join(folder, name), 'utf8')
+    )?.[1]
     for (const line of key?.split('\n') ?? []) if (line.trim().length >= 40) lines.push(line.trim())
   }
   return lines
@@ -112,9 +118,14 @@ const FIXTURE_KEY_LINES = (() => {
 export function findLeaks(run: ActionRun, options: Pick<RunOptions, 'inputs'>): string[] {
   const text = everythingWritten(run)
   const found: string[] = []
-  const secrets = [options.inputs['client-secret'], options.inputs['client-certificate']].filter((s): s is string => !!s && s.length >= 8)
+  const secrets = [options.inputs['client-secret'], options.inputs['client-certificate']].filter(
+    (s): s is string => !!s && s.length >= 8
+  )
   for (const secret of secrets) {
-    for (const line of secret.split('\n').map(l => l.trim()).filter(l => l.length >= 16 && !l.startsWith('-----'))) {
+    for (const line of secret
+      .split('\n')
+      .map(l => l.trim())
+      .filter(l => l.length >= 16 && !l.startsWith('-----'))) {
       if (text.includes(line)) found.push(`an input secret (${line.slice(0, 6)}…)`)
     }
   }
@@ -165,7 +176,9 @@ export function everythingWritten(run: ActionRun): string {
     .split('\n')
     .filter(line => !line.startsWith('::add-mask::'))
     .join('\n')
-  return [stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ...Object.values(run.files)].join('\n')
+  return [stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ...Object.values(run.files)].join(
+    '\n'
+  )
 }
 
 /** The `::error::` annotations of a run. */
@@ -173,5 +186,11 @@ export function errorAnnotations(run: ActionRun): string[] {
   return run.stdout
     .split('\n')
     .filter(line => line.startsWith('::error'))
-    .map(line => line.replace(/^::error[^:]*::/, '').replace(/%0A/g, '\n').replace(/%25/g, '%').replace(/%0D/g, '\r'))
+    .map(line =>
+      line
+        .replace(/^::error[^:]*::/, '')
+        .replace(/%0A/g, '\n')
+        .replace(/%25/g, '%')
+        .replace(/%0D/g, '\r')
+    )
 }

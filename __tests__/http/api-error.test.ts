@@ -4,7 +4,9 @@ import { loadRecording } from '../helpers/recordings.js'
 
 describe('parseApiError', () => {
   it('reads the recorded v1 ICH50400 string: code, reason phrase, correlation id and field messages', () => {
-    const [interaction] = loadRecording('test_marketplace_offer_setup_test_drive_on_vm_type').filter(i => i.status === 400)
+    const [interaction] = loadRecording('test_marketplace_offer_setup_test_drive_on_vm_type').filter(
+      i => i.status === 400
+    )
     const parsed = parseApiError(interaction.body)
     expect(parsed.code).toBe('ICH50400')
     expect(parsed.message).toBe('Request validation failed.')
@@ -20,7 +22,9 @@ describe('parseApiError', () => {
     )
     const parsed = parseApiError(text)
     expect(parsed.message).toBe('One or more validation errors occurred.')
-    expect(parsed.fields['x-ms-publisherId']).toEqual(['PublisherId is a required header, and must be a positive number.'])
+    expect(parsed.fields['x-ms-publisherId']).toEqual([
+      'PublisherId is a required header, and must be a positive number.'
+    ])
     expect(parsed.correlationId).toBe('00-abc-def-00')
   })
 
@@ -30,7 +34,14 @@ describe('parseApiError', () => {
         error: {
           code: 'badRequest',
           message: 'Validation failed',
-          details: [{ code: 'schemaValidationError', message: 'alias is required', resourceId: 'product/1', details: [{ code: 'invalidId', message: 'bad id' }] }]
+          details: [
+            {
+              code: 'schemaValidationError',
+              message: 'alias is required',
+              resourceId: 'product/1',
+              details: [{ code: 'invalidId', message: 'bad id' }]
+            }
+          ]
         }
       })
     )
@@ -46,16 +57,24 @@ describe('parseApiError', () => {
     const parsed = parseApiError(
       JSON.stringify({
         error: 'invalid_client',
-        error_description: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1\r\nCorrelation ID: c-1\r\nTimestamp: 2026',
+        error_description:
+          'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1\r\nCorrelation ID: c-1\r\nTimestamp: 2026',
         error_codes: [7000215],
         correlation_id: 'c-1'
       })
     )
-    expect(parsed).toMatchObject({ code: 'invalid_client', message: 'AADSTS7000215: Invalid client secret provided.', entraCodes: [7000215], correlationId: 'c-1' })
+    expect(parsed).toMatchObject({
+      code: 'invalid_client',
+      message: 'AADSTS7000215: Invalid client secret provided.',
+      entraCodes: [7000215],
+      correlationId: 'c-1'
+    })
   })
 
   it('reads Azure Storage XML errors', () => {
-    const parsed = parseApiError('<?xml version="1.0"?><Error><Code>AuthenticationFailed</Code><Message>Signature did not match.\nRequestId:1</Message></Error>')
+    const parsed = parseApiError(
+      '<?xml version="1.0"?><Error><Code>AuthenticationFailed</Code><Message>Signature did not match.\nRequestId:1</Message></Error>'
+    )
     expect(parsed).toMatchObject({ code: 'AuthenticationFailed', message: 'Signature did not match.' })
   })
 

@@ -12,7 +12,9 @@ const BASE = 'https://api.example.test'
  * A real server on 127.0.0.1 that destroys the first `resets` connections without answering, then
  * answers 201/200: connection resets are tested on a real socket, not a mock.
  */
-async function resettingServer(resets: number): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+async function resettingServer(
+  resets: number
+): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
   let hits = 0
   const server: Server = createServer((req, res) => {
     hits++
@@ -22,7 +24,11 @@ async function resettingServer(resets: number): Promise<{ url: string; hits: () 
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
-  return { url: `http://127.0.0.1:${port}`, hits: () => hits, close: () => new Promise(resolve => server.close(() => resolve())) }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits: () => hits,
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  }
 }
 
 function transport(clock = fakeClock()) {
@@ -37,11 +43,19 @@ afterEach(() => {
 
 describe('Transport', () => {
   it('sends JSON with the User-Agent and returns the parsed body and request-id', async () => {
-    const scope = nock(BASE, { reqheaders: { 'user-agent': 'partner-center-publish/test', 'content-type': /application\/json/ } })
+    const scope = nock(BASE, {
+      reqheaders: { 'user-agent': 'partner-center-publish/test', 'content-type': /application\/json/ }
+    })
       .post('/things', { a: 1 })
       .reply(201, { id: 'x' }, { 'request-id': 'r-1' })
     const { t } = transport()
-    const res = await t.request<{ id: string }>({ method: 'POST', url: `${BASE}/things`, operation: 'create', retry: 'create', json: { a: 1 } })
+    const res = await t.request<{ id: string }>({
+      method: 'POST',
+      url: `${BASE}/things`,
+      operation: 'create',
+      retry: 'create',
+      json: { a: 1 }
+    })
     expect(res).toMatchObject({ status: 201, body: { id: 'x' }, requestId: 'r-1' })
     scope.done()
   })
@@ -55,7 +69,17 @@ describe('Transport', () => {
   })
 
   it('backs off exponentially on 5xx bursts and succeeds', async () => {
-    nock(BASE).get('/r').reply(500).get('/r').reply(502).get('/r').reply(503).get('/r').reply(504).get('/r').reply(200, {})
+    nock(BASE)
+      .get('/r')
+      .reply(500)
+      .get('/r')
+      .reply(502)
+      .get('/r')
+      .reply(503)
+      .get('/r')
+      .reply(504)
+      .get('/r')
+      .reply(200, {})
     const { t, clock } = transport()
     await t.request({ method: 'GET', url: `${BASE}/r`, operation: 'read', retry: 'idempotent' })
     // Full jitter at random() = 0.5: three quarters of 1, 2, 4, 8 s.
@@ -67,7 +91,12 @@ describe('Transport', () => {
     const server = await resettingServer(2)
     try {
       const { t, clock } = transport()
-      const res = await t.request({ method: 'GET', url: `${server.url}/r`, operation: 'read', retry: 'idempotent' })
+      const res = await t.request({
+        method: 'GET',
+        url: `${server.url}/r`,
+        operation: 'read',
+        retry: 'idempotent'
+      })
       expect(res.body).toEqual({ ok: 1 })
       expect(clock.sleeps).toHaveLength(2)
       expect(server.hits()).toBe(3)
@@ -79,16 +108,22 @@ describe('Transport', () => {
   it('gives up after the attempt budget with the last answer', async () => {
     nock(BASE).get('/r').times(6).reply(503, JSON.stringify('ICH50300 - Service unavailable.'))
     const { t } = transport()
-    const error = (await t.request({ method: 'GET', url: `${BASE}/r`, operation: 'read thing', retry: 'idempotent' }).catch(e => e)) as HttpError
+    const error = (await t
+      .request({ method: 'GET', url: `${BASE}/r`, operation: 'read thing', retry: 'idempotent' })
+      .catch(e => e)) as HttpError
     expect(error).toBeInstanceOf(HttpError)
-    expect(error.message).toContain('read thing failed after 6 attempts: HTTP 503 - ICH50300: Service unavailable')
+    expect(error.message).toContain(
+      'read thing failed after 6 attempts: HTTP 503 - ICH50300: Service unavailable'
+    )
     expect(nock.isDone()).toBe(true)
   })
 
   it('never retries a create on 5xx or a reset, and marks the outcome unknown', async () => {
     nock(BASE).post('/p').reply(500)
     const { t } = transport()
-    const e1 = (await t.request({ method: 'POST', url: `${BASE}/p`, operation: 'create', retry: 'create', json: {} }).catch(e => e)) as HttpError
+    const e1 = (await t
+      .request({ method: 'POST', url: `${BASE}/p`, operation: 'create', retry: 'create', json: {} })
+      .catch(e => e)) as HttpError
     expect(e1.details).toMatchObject({ status: 500, outcomeUnknown: true, attempts: 1 })
 
     expect(nock.pendingMocks()).toEqual([])
@@ -96,8 +131,15 @@ describe('Transport', () => {
     nock.enableNetConnect('127.0.0.1')
     const server = await resettingServer(1)
     try {
-      const e2 = (await t.request({ method: 'POST', url: `${server.url}/p`, operation: 'create', retry: 'create', json: {} }).catch(e => e)) as HttpError
-      expect(e2.details).toMatchObject({ status: undefined, networkCode: 'ECONNRESET', outcomeUnknown: true, attempts: 1 })
+      const e2 = (await t
+        .request({ method: 'POST', url: `${server.url}/p`, operation: 'create', retry: 'create', json: {} })
+        .catch(e => e)) as HttpError
+      expect(e2.details).toMatchObject({
+        status: undefined,
+        networkCode: 'ECONNRESET',
+        outcomeUnknown: true,
+        attempts: 1
+      })
       expect(server.hits()).toBe(1)
     } finally {
       await server.close()
@@ -107,16 +149,23 @@ describe('Transport', () => {
   it('retries a create on 429 (refused before processing) and on 4xx says the outcome is known', async () => {
     nock(BASE).post('/p').reply(429, '', { 'retry-after': '1' }).post('/p').reply(201, { id: 1 })
     const { t } = transport()
-    expect((await t.request({ method: 'POST', url: `${BASE}/p`, operation: 'create', retry: 'create', json: {} })).status).toBe(201)
+    expect(
+      (await t.request({ method: 'POST', url: `${BASE}/p`, operation: 'create', retry: 'create', json: {} }))
+        .status
+    ).toBe(201)
     nock(BASE).post('/p').reply(409, JSON.stringify('ICH40900 - Conflict.'))
-    const e = (await t.request({ method: 'POST', url: `${BASE}/p`, operation: 'create', retry: 'create', json: {} }).catch(e => e)) as HttpError
+    const e = (await t
+      .request({ method: 'POST', url: `${BASE}/p`, operation: 'create', retry: 'create', json: {} })
+      .catch(e => e)) as HttpError
     expect(e.details).toMatchObject({ status: 409, outcomeUnknown: false })
   })
 
   it('does not wait for a Retry-After beyond its bound', async () => {
     nock(BASE).get('/r').reply(429, '', { 'retry-after': '3600' })
     const { t, clock } = transport()
-    const e = (await t.request({ method: 'GET', url: `${BASE}/r`, operation: 'read', retry: 'idempotent' }).catch(e => e)) as HttpError
+    const e = (await t
+      .request({ method: 'GET', url: `${BASE}/r`, operation: 'read', retry: 'idempotent' })
+      .catch(e => e)) as HttpError
     expect(e.status).toBe(429)
     expect(clock.sleeps).toEqual([])
   })
@@ -125,31 +174,64 @@ describe('Transport', () => {
     let issued = 0
     let dropped = 0
     const auth: TokenSource = { getToken: async () => `token-${++issued}`, invalidate: () => void dropped++ }
-    nock(BASE, { reqheaders: { authorization: 'Bearer token-1' } }).get('/r').reply(401)
-    nock(BASE, { reqheaders: { authorization: 'Bearer token-2' } }).get('/r').reply(200, {})
+    nock(BASE, { reqheaders: { authorization: 'Bearer token-1' } })
+      .get('/r')
+      .reply(401)
+    nock(BASE, { reqheaders: { authorization: 'Bearer token-2' } })
+      .get('/r')
+      .reply(200, {})
     const { t } = transport()
-    expect((await t.request({ method: 'GET', url: `${BASE}/r`, operation: 'read', retry: 'idempotent', auth })).status).toBe(200)
+    expect(
+      (await t.request({ method: 'GET', url: `${BASE}/r`, operation: 'read', retry: 'idempotent', auth }))
+        .status
+    ).toBe(200)
     expect(dropped).toBe(1)
     nock(BASE).get('/r').times(2).reply(401)
-    const e = (await t.request({ method: 'GET', url: `${BASE}/r`, operation: 'read', retry: 'idempotent', auth }).catch(e => e)) as HttpError
+    const e = (await t
+      .request({ method: 'GET', url: `${BASE}/r`, operation: 'read', retry: 'idempotent', auth })
+      .catch(e => e)) as HttpError
     expect(e.status).toBe(401)
   })
 
   it('returns allowed statuses instead of raising, and attaches hints', async () => {
     nock(BASE).get('/missing').reply(404).get('/forbidden').reply(403)
     const { t } = transport()
-    expect((await t.request({ method: 'GET', url: `${BASE}/missing`, operation: 'read', retry: 'idempotent', allowStatus: [404] })).status).toBe(404)
+    expect(
+      (
+        await t.request({
+          method: 'GET',
+          url: `${BASE}/missing`,
+          operation: 'read',
+          retry: 'idempotent',
+          allowStatus: [404]
+        })
+      ).status
+    ).toBe(404)
     const e = (await t
-      .request({ method: 'GET', url: `${BASE}/forbidden`, operation: 'read', retry: 'idempotent', hint: err => (err.status === 403 ? 'add the role' : undefined) })
+      .request({
+        method: 'GET',
+        url: `${BASE}/forbidden`,
+        operation: 'read',
+        retry: 'idempotent',
+        hint: err => (err.status === 403 ? 'add the role' : undefined)
+      })
       .catch(e => e)) as HttpError
     expect(e.hint).toBe('add the role')
   })
 
   it('keeps SAS signatures out of error messages', async () => {
-    nock(BASE).put(/\/blob/).reply(403, '<Error><Code>AuthenticationFailed</Code><Message>no</Message></Error>')
+    nock(BASE)
+      .put(/\/blob/)
+      .reply(403, '<Error><Code>AuthenticationFailed</Code><Message>no</Message></Error>')
     const { t } = transport()
     const e = (await t
-      .request({ method: 'PUT', url: `${BASE}/blob/x?sv=1&sig=SuperSecretSignature%3D&sp=rwl`, operation: 'upload', retry: 'idempotent', body: 'x' })
+      .request({
+        method: 'PUT',
+        url: `${BASE}/blob/x?sv=1&sig=SuperSecretSignature%3D&sp=rwl`,
+        operation: 'upload',
+        retry: 'idempotent',
+        body: 'x'
+      })
       .catch(e => e)) as HttpError
     expect(e.message).toContain('AuthenticationFailed')
     expect(e.message).not.toContain('SuperSecretSignature')

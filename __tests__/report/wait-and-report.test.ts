@@ -61,7 +61,9 @@ describe('pollUntil', () => {
       log: () => undefined
     }).catch(e => e)) as WaitTimeoutError
     expect(error).toBeInstanceOf(WaitTimeoutError)
-    expect(error.message).toContain('Timed out after 10 min 0 s waiting for the preview; the last state was InProgress/Submitted.')
+    expect(error.message).toContain(
+      'Timed out after 10 min 0 s waiting for the preview; the last state was InProgress/Submitted.'
+    )
     expect(error.hint).toContain('submission-id 42')
     expect(error.hint).toContain('timeout-minutes')
   })
@@ -69,15 +71,31 @@ describe('pollUntil', () => {
 
 describe('renderMarkdown', () => {
   it('cuts long tables and stays under the summary limit for any number of offers', () => {
-    const rows = Array.from({ length: 20_000 }, (_, i) => [{ text: `offer-${i}`, href: `https://partner.microsoft.com/x/${i}` }, `Name ${i} | with pipe`, 'SaaS', `${i}`])
-    const text = renderMarkdown({ title: 'Offers', outputs: {}, sections: [{ table: { headers: ['Offer', 'Name', 'Type', 'ID'], rows } }] })
+    const rows = Array.from({ length: 20_000 }, (_, i) => [
+      { text: `offer-${i}`, href: `https://partner.microsoft.com/x/${i}` },
+      `Name ${i} | with pipe`,
+      'SaaS',
+      `${i}`
+    ])
+    const text = renderMarkdown({
+      title: 'Offers',
+      outputs: {},
+      sections: [{ table: { headers: ['Offer', 'Name', 'Type', 'ID'], rows } }]
+    })
     expect(Buffer.byteLength(text)).toBeLessThan(SUMMARY_BYTE_LIMIT + 1024)
     expect(text).toContain('19500 more rows not shown')
     expect(text).toContain('Name 1 \\| with pipe')
   })
 
   it('shows a failure with its fix, and redacts SAS signatures', () => {
-    const text = renderMarkdown({ title: 'Publish', outputs: {}, sections: [{ text: 'upload https://x.blob/p?sv=1&sig=abcdef123456&sp=rwl' }] }, { message: 'It broke', hint: 'Do this' })
+    const text = renderMarkdown(
+      {
+        title: 'Publish',
+        outputs: {},
+        sections: [{ text: 'upload https://x.blob/p?sv=1&sig=abcdef123456&sp=rwl' }]
+      },
+      { message: 'It broke', hint: 'Do this' }
+    )
     expect(text).toContain('> It broke')
     expect(text).toContain('**What to do:** Do this')
     expect(text).not.toContain('abcdef123456')

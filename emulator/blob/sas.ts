@@ -9,7 +9,9 @@ export class SasSigner {
   private readonly key = randomBytes(32)
 
   private signature(container: string, name: string, sp: string, se: string, sv: string, sr: string): string {
-    return createHmac('sha256', this.key).update([sp, se, `/blob/${container}/${name}`, sv, sr].join('\n')).digest('base64')
+    return createHmac('sha256', this.key)
+      .update([sp, se, `/blob/${container}/${name}`, sv, sr].join('\n'))
+      .digest('base64')
   }
 
   /** Absolute SAS URL. `expiresAt` is wall-clock ms (SAS expiry is compared with real time). */
@@ -21,7 +23,11 @@ export class SasSigner {
   }
 
   /** Checks signature and expiry; returns the granted permissions, or a reason for 403. */
-  check(container: string, name: string, q: URLSearchParams): { ok: true; sp: string } | { ok: false; reason: 'signature' | 'expired' } {
+  check(
+    container: string,
+    name: string,
+    q: URLSearchParams
+  ): { ok: true; sp: string } | { ok: false; reason: 'signature' | 'expired' } {
     const sv = q.get('sv') ?? ''
     const sr = q.get('sr') ?? ''
     const sig = q.get('sig') ?? ''
@@ -29,7 +35,8 @@ export class SasSigner {
     const sp = q.get('sp') ?? ''
     const expected = Buffer.from(this.signature(container, name, sp, se, sv, sr), 'base64')
     const given = Buffer.from(sig, 'base64')
-    if (!sig || given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' }
+    if (!sig || given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, reason: 'signature' }
     const exp = Date.parse(se)
     if (!Number.isFinite(exp) || exp <= Date.now()) return { ok: false, reason: 'expired' }
     return { ok: true, sp }

@@ -21,19 +21,39 @@ export interface BlobServiceOptions {
 const XML_ERRORS: Record<string, { status: number; message: string }> = {
   AuthenticationFailed: {
     status: 403,
-    message: 'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.'
+    message:
+      'Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.'
   },
-  AuthorizationPermissionMismatch: { status: 403, message: 'This request is not authorized to perform this operation using this permission.' },
-  MissingRequiredHeader: { status: 400, message: "An HTTP header that's mandatory for this request is not specified." },
-  InvalidHeaderValue: { status: 400, message: 'The value for one of the HTTP headers is not in the correct format.' },
-  RequestBodyTooLarge: { status: 413, message: 'The request body is too large and exceeds the maximum permissible limit.' },
-  Md5Mismatch: { status: 400, message: 'The MD5 value specified in the request did not match with the MD5 value calculated by the server.' },
-  InvalidQueryParameterValue: { status: 400, message: 'Value for one of the query parameters specified in the request URI is invalid.' },
+  AuthorizationPermissionMismatch: {
+    status: 403,
+    message: 'This request is not authorized to perform this operation using this permission.'
+  },
+  MissingRequiredHeader: {
+    status: 400,
+    message: "An HTTP header that's mandatory for this request is not specified."
+  },
+  InvalidHeaderValue: {
+    status: 400,
+    message: 'The value for one of the HTTP headers is not in the correct format.'
+  },
+  RequestBodyTooLarge: {
+    status: 413,
+    message: 'The request body is too large and exceeds the maximum permissible limit.'
+  },
+  Md5Mismatch: {
+    status: 400,
+    message:
+      'The MD5 value specified in the request did not match with the MD5 value calculated by the server.'
+  },
+  InvalidQueryParameterValue: {
+    status: 400,
+    message: 'Value for one of the query parameters specified in the request URI is invalid.'
+  },
   InvalidBlockList: { status: 400, message: 'The specified block list is invalid.' },
   InvalidXmlDocument: { status: 400, message: 'XML specified is not syntactically valid.' },
   BlobNotFound: { status: 404, message: 'The specified blob does not exist.' },
   BlobAlreadyExists: { status: 409, message: 'The specified blob already exists.' },
-  UnsupportedHttpVerb: { status: 405, message: 'The resource doesn\'t support specified Http Verb.' }
+  UnsupportedHttpVerb: { status: 405, message: "The resource doesn't support specified Http Verb." }
 }
 
 function commonHeaders(ctx: RequestContext, requestId: string): Record<string, string> {
@@ -68,7 +88,12 @@ function drain(ctx: RequestContext): void {
   ctx.req.resume()
 }
 
-async function putBlob(o: BlobServiceOptions, ctx: RequestContext, container: string, name: string): Promise<Reply> {
+async function putBlob(
+  o: BlobServiceOptions,
+  ctx: RequestContext,
+  container: string,
+  name: string
+): Promise<Reply> {
   const type = header(ctx, 'x-ms-blob-type')
   if (type === undefined) {
     drain(ctx)
@@ -76,7 +101,11 @@ async function putBlob(o: BlobServiceOptions, ctx: RequestContext, container: st
   }
   if (type !== 'BlockBlob') {
     drain(ctx)
-    return xmlError(ctx, 'InvalidHeaderValue', `<HeaderName>x-ms-blob-type</HeaderName><HeaderValue>${type}</HeaderValue>`)
+    return xmlError(
+      ctx,
+      'InvalidHeaderValue',
+      `<HeaderName>x-ms-blob-type</HeaderName><HeaderValue>${type}</HeaderValue>`
+    )
   }
   const declared = Number(header(ctx, 'content-length') ?? NaN)
   if (Number.isFinite(declared) && declared > o.maxPutBlobBytes) {
@@ -93,18 +122,24 @@ async function putBlob(o: BlobServiceOptions, ctx: RequestContext, container: st
   try {
     received = await o.store.receive(ctx.req, o.maxPutBlobBytes)
   } catch (e) {
-    if (e instanceof TooLargeError) return xmlError(ctx, 'RequestBodyTooLarge', `<MaxLimit>${o.maxPutBlobBytes}</MaxLimit>`)
+    if (e instanceof TooLargeError)
+      return xmlError(ctx, 'RequestBodyTooLarge', `<MaxLimit>${o.maxPutBlobBytes}</MaxLimit>`)
     throw e
   }
   const md5 = header(ctx, 'content-md5')
   if (md5 !== undefined && md5 !== received.md5) {
     await o.store.discard(received.file)
-    return xmlError(ctx, 'Md5Mismatch', `<UserSpecifiedMd5>${md5}</UserSpecifiedMd5><ServerCalculatedMd5>${received.md5}</ServerCalculatedMd5>`)
+    return xmlError(
+      ctx,
+      'Md5Mismatch',
+      `<UserSpecifiedMd5>${md5}</UserSpecifiedMd5><ServerCalculatedMd5>${received.md5}</ServerCalculatedMd5>`
+    )
   }
   const meta = await o.store.commitFile(container, name, received.file, {
     size: received.size,
     contentMd5: received.md5,
-    contentType: header(ctx, 'x-ms-blob-content-type') ?? header(ctx, 'content-type') ?? 'application/octet-stream'
+    contentType:
+      header(ctx, 'x-ms-blob-content-type') ?? header(ctx, 'content-type') ?? 'application/octet-stream'
   })
   o.onCommitted?.(container, name)
   return emptyReply(201, {
@@ -122,29 +157,52 @@ function validBlockId(id: string | null): id is string {
   return Buffer.from(id, 'base64').length <= 64
 }
 
-async function putBlock(o: BlobServiceOptions, ctx: RequestContext, container: string, name: string): Promise<Reply> {
+async function putBlock(
+  o: BlobServiceOptions,
+  ctx: RequestContext,
+  container: string,
+  name: string
+): Promise<Reply> {
   const id = ctx.query.get('blockid')
   if (!validBlockId(id)) {
     drain(ctx)
-    return xmlError(ctx, 'InvalidQueryParameterValue', `<QueryParameterName>blockid</QueryParameterName><QueryParameterValue>${id ?? ''}</QueryParameterValue>`)
+    return xmlError(
+      ctx,
+      'InvalidQueryParameterValue',
+      `<QueryParameterName>blockid</QueryParameterName><QueryParameterValue>${id ?? ''}</QueryParameterValue>`
+    )
   }
   let received
   try {
     received = await o.store.receive(ctx.req, o.maxBlockBytes)
   } catch (e) {
-    if (e instanceof TooLargeError) return xmlError(ctx, 'RequestBodyTooLarge', `<MaxLimit>${o.maxBlockBytes}</MaxLimit>`)
+    if (e instanceof TooLargeError)
+      return xmlError(ctx, 'RequestBodyTooLarge', `<MaxLimit>${o.maxBlockBytes}</MaxLimit>`)
     throw e
   }
   const md5 = header(ctx, 'content-md5')
   if (md5 !== undefined && md5 !== received.md5) {
     await o.store.discard(received.file)
-    return xmlError(ctx, 'Md5Mismatch', `<UserSpecifiedMd5>${md5}</UserSpecifiedMd5><ServerCalculatedMd5>${received.md5}</ServerCalculatedMd5>`)
+    return xmlError(
+      ctx,
+      'Md5Mismatch',
+      `<UserSpecifiedMd5>${md5}</UserSpecifiedMd5><ServerCalculatedMd5>${received.md5}</ServerCalculatedMd5>`
+    )
   }
   await o.store.stageBlock(container, name, id, received.file)
-  return emptyReply(201, { ...commonHeaders(ctx, newGuid()), 'content-md5': received.md5, 'x-ms-request-server-encrypted': 'true' })
+  return emptyReply(201, {
+    ...commonHeaders(ctx, newGuid()),
+    'content-md5': received.md5,
+    'x-ms-request-server-encrypted': 'true'
+  })
 }
 
-async function putBlockList(o: BlobServiceOptions, ctx: RequestContext, container: string, name: string): Promise<Reply> {
+async function putBlockList(
+  o: BlobServiceOptions,
+  ctx: RequestContext,
+  container: string,
+  name: string
+): Promise<Reply> {
   const xml = await ctx.text()
   const root = /<BlockList>([\s\S]*)<\/BlockList>/.exec(xml)
   if (!root) return xmlError(ctx, 'InvalidXmlDocument')
@@ -152,7 +210,8 @@ async function putBlockList(o: BlobServiceOptions, ctx: RequestContext, containe
   const re = /<(Latest|Uncommitted|Committed)>([^<]*)<\/\1>/g
   let m: RegExpExecArray | null
   while ((m = re.exec(root[1]!)) !== null) ids.push(m[2]!.trim())
-  if (ids.length === 0 || ids.some((id) => !o.store.hasBlock(container, name, id))) return xmlError(ctx, 'InvalidBlockList')
+  if (ids.length === 0 || ids.some(id => !o.store.hasBlock(container, name, id)))
+    return xmlError(ctx, 'InvalidBlockList')
   const meta = await o.store.commitBlocks(
     container,
     name,
@@ -210,12 +269,16 @@ async function handle(o: BlobServiceOptions, ctx: RequestContext): Promise<Reply
   if (comp === 'blocklist') return putBlockList(o, ctx, container, name)
   if (comp !== null) {
     drain(ctx)
-    return xmlError(ctx, 'InvalidQueryParameterValue', `<QueryParameterName>comp</QueryParameterName><QueryParameterValue>${comp}</QueryParameterValue>`)
+    return xmlError(
+      ctx,
+      'InvalidQueryParameterValue',
+      `<QueryParameterName>comp</QueryParameterName><QueryParameterValue>${comp}</QueryParameterValue>`
+    )
   }
   return putBlob(o, ctx, container, name)
 }
 
 export function registerBlobRoutes(router: Router, o: BlobServiceOptions): void {
-  router.put('/blob/:container/:name', (ctx) => handle(o, ctx))
-  router.get('/blob/:container/:name', (ctx) => handle(o, ctx))
+  router.put('/blob/:container/:name', ctx => handle(o, ctx))
+  router.get('/blob/:container/:name', ctx => handle(o, ctx))
 }

@@ -74,7 +74,12 @@ export class BlobStore {
     await rm(file, { force: true })
   }
 
-  async commitFile(container: string, name: string, file: string, m: Omit<BlobMeta, 'lastModified' | 'etag'>): Promise<BlobMeta> {
+  async commitFile(
+    container: string,
+    name: string,
+    file: string,
+    m: Omit<BlobMeta, 'lastModified' | 'etag'>
+  ): Promise<BlobMeta> {
     await rename(file, this.path(container, name))
     const meta: BlobMeta = { ...m, etag: newBlobEtag(), lastModified: new Date() }
     this.meta.set(key(container, name), meta)
@@ -114,7 +119,9 @@ export class BlobStore {
         { end: false }
       )
     }
-    await new Promise<void>((resolve, reject) => ws.end((err?: Error | null) => (err ? reject(err) : resolve())))
+    await new Promise<void>((resolve, reject) =>
+      ws.end((err?: Error | null) => (err ? reject(err) : resolve()))
+    )
     for (const f of staged.values()) await rm(f, { force: true })
     this.blocks.delete(key(container, name))
     return this.commitFile(container, name, out, { size, contentType })

@@ -12,7 +12,10 @@ export interface EntraError {
 }
 
 function timestamp(d = new Date()): string {
-  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z')
 }
 
 export function entraErrorReply(e: EntraError): Reply {

@@ -31,7 +31,8 @@ export interface EntraDeps {
   assertionValidator?: () => ClientAssertionValidator | undefined
 }
 
-type Outcome = { ok: true; tenant: SeedTenant; app: SeedApp; resource: string } | { ok: false; error: EntraError }
+type Outcome =
+  { ok: true; tenant: SeedTenant; app: SeedApp; resource: string } | { ok: false; error: EntraError }
 
 function basicAuth(ctx: RequestContext): { id?: string; secret?: string } {
   const h = ctx.req.headers.authorization
@@ -59,7 +60,7 @@ function authenticate(deps: EntraDeps, ctx: RequestContext, form: URLSearchParam
   const basic = basicAuth(ctx)
   const clientId = form.get('client_id') ?? basic.id
   if (!clientId) return { ok: false, error: E.missingParam('client_id') }
-  const app = tenant.apps.find((a) => a.clientId.toLowerCase() === clientId.toLowerCase())
+  const app = tenant.apps.find(a => a.clientId.toLowerCase() === clientId.toLowerCase())
   if (!app) return { ok: false, error: E.appNotFound(clientId, tenantName) }
 
   let resource: string
@@ -67,7 +68,8 @@ function authenticate(deps: EntraDeps, ctx: RequestContext, form: URLSearchParam
     const scope = form.get('scope')
     if (!scope) return { ok: false, error: E.missingParam('scope') }
     const scopes = scope.trim().split(/\s+/)
-    if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) return { ok: false, error: E.invalidScope(scope) }
+    if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default'))
+      return { ok: false, error: E.invalidScope(scope) }
     resource = normalizeResource(scopes[0]!.slice(0, -'/.default'.length))
   } else {
     const r = form.get('resource')
@@ -80,7 +82,7 @@ function authenticate(deps: EntraDeps, ctx: RequestContext, form: URLSearchParam
   const secret = form.get('client_secret') ?? basic.secret
   const assertion = form.get('client_assertion')
   if (secret !== null && secret !== undefined && secret !== '') {
-    const match = app.secrets.find((s) => s.value === secret)
+    const match = app.secrets.find(s => s.value === secret)
     if (!match) return { ok: false, error: E.invalidSecret(app.clientId) }
     if (match.expired) return { ok: false, error: E.expiredSecret(app.clientId) }
   } else if (assertion) {
@@ -99,7 +101,8 @@ function authenticate(deps: EntraDeps, ctx: RequestContext, form: URLSearchParam
     return { ok: false, error: E.noCredential() }
   }
 
-  if (!KNOWN_RESOURCES.includes(resource)) return { ok: false, error: E.unknownResource(resource, tenantName) }
+  if (!KNOWN_RESOURCES.includes(resource))
+    return { ok: false, error: E.unknownResource(resource, tenantName) }
   return { ok: true, tenant, app, resource }
 }
 
@@ -136,7 +139,11 @@ async function handle(deps: EntraDeps, ctx: RequestContext, v2: boolean): Promis
   })
   const headers = { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' }
   if (v2) {
-    return jsonReply(200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token }, headers)
+    return jsonReply(
+      200,
+      { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token },
+      headers
+    )
   }
   return jsonReply(
     200,
@@ -154,6 +161,6 @@ async function handle(deps: EntraDeps, ctx: RequestContext, v2: boolean): Promis
 }
 
 export function registerEntraRoutes(router: Router, deps: EntraDeps): void {
-  router.post('/:tenant/oauth2/v2.0/token', (ctx) => handle(deps, ctx, true))
-  router.post('/:tenant/oauth2/token', (ctx) => handle(deps, ctx, false))
+  router.post('/:tenant/oauth2/v2.0/token', ctx => handle(deps, ctx, true))
+  router.post('/:tenant/oauth2/token', ctx => handle(deps, ctx, false))
 }

@@ -8,13 +8,21 @@ import { IngestionError } from './errors.js'
 
 export const PARTNER_CENTER_RESOURCE = 'https://api.partner.microsoft.com'
 
-const CHALLENGE = { 'www-authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"' }
+const CHALLENGE = {
+  'www-authenticate':
+    'Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token"'
+}
 
 function unauthorized(message: string): IngestionError {
   return new IngestionError(401, { Authorization: [message] }, CHALLENGE)
 }
 
-export function authorize(ctx: RequestContext, state: EmulatorState, signer: TokenSigner, resource = PARTNER_CENTER_RESOURCE): void {
+export function authorize(
+  ctx: RequestContext,
+  state: EmulatorState,
+  signer: TokenSigner,
+  resource = PARTNER_CENTER_RESOURCE
+): void {
   const h = ctx.req.headers.authorization
   if (!h) throw unauthorized('The Authorization header is missing. Send Authorization: Bearer <token>.')
   const m = /^Bearer\s+(\S+)$/i.exec(h.trim())
@@ -23,13 +31,17 @@ export function authorize(ctx: RequestContext, state: EmulatorState, signer: Tok
   if (!claims) throw unauthorized('The access token is invalid (bad signature or not a JWT).')
   const now = Math.floor(Date.now() / 1000)
   if (typeof claims.exp !== 'number' || claims.exp <= now) throw unauthorized('The access token has expired.')
-  if (typeof claims.nbf === 'number' && claims.nbf > now + 300) throw unauthorized('The access token is not yet valid.')
+  if (typeof claims.nbf === 'number' && claims.nbf > now + 300)
+    throw unauthorized('The access token is not yet valid.')
   if (claims.aud !== resource) {
-    throw unauthorized(`The access token audience '${String(claims.aud)}' is invalid; expected '${resource}'.`)
+    throw unauthorized(
+      `The access token audience '${String(claims.aud)}' is invalid; expected '${resource}'.`
+    )
   }
   const tenant = state.findTenant(String(claims.tid))
-  const app = tenant?.apps.find((a) => a.clientId === claims.appid)
-  if (!tenant || !app || app.disabled) throw unauthorized('The access token was issued to an unknown or disabled application.')
+  const app = tenant?.apps.find(a => a.clientId === claims.appid)
+  if (!tenant || !app || app.disabled)
+    throw unauthorized('The access token was issued to an unknown or disabled application.')
   if (app.partnerCenterRole === null || app.partnerCenterRole === undefined) {
     throw new IngestionError(403, {
       Authorization: [
@@ -40,7 +52,9 @@ export function authorize(ctx: RequestContext, state: EmulatorState, signer: Tok
   const write = ctx.method !== 'GET' && ctx.method !== 'HEAD'
   if (write && app.partnerCenterRole !== 'Manager') {
     throw new IngestionError(403, {
-      Authorization: [`The application '${app.clientId}' has the ${app.partnerCenterRole} role; the Manager role is required to change offers.`]
+      Authorization: [
+        `The application '${app.clientId}' has the ${app.partnerCenterRole} role; the Manager role is required to change offers.`
+      ]
     })
   }
 }

@@ -24,19 +24,22 @@ export function serializeBranch(b: Branch): Record<string, unknown> {
 }
 
 export function registerBranchRoutes(r: ScopedRouter, state: EmulatorState): void {
-  r.get('/products/:productId/branches/getByModule(module=:module)', (ctx) => {
+  r.get('/products/:productId/branches/getByModule(module=:module)', ctx => {
     const p = requireProduct(state, ctx.params.productId!)
     const raw = ctx.params.module!.trim()
-    const module = MODULES.find((m) => m.toLowerCase() === raw.toLowerCase()) as ModuleName | undefined
+    const module = MODULES.find(m => m.toLowerCase() === raw.toLowerCase()) as ModuleName | undefined
     if (!module) {
       if (EMPTY_MODULES.includes(raw.toLowerCase())) return jsonReply(200, { value: [] })
-      throw badRequest('module', `The field module is invalid (value '${raw}'). Allowed: ${MODULES.join(', ')}.`)
+      throw badRequest(
+        'module',
+        `The field module is invalid (value '${raw}'). Allowed: ${MODULES.join(', ')}.`
+      )
     }
     if (p.branchReadsPending > 0) {
       p.branchReadsPending--
       return jsonReply(200, { value: [] })
     }
     ensureDrafts(p)
-    return jsonReply(200, { value: p.branches!.filter((b) => b.module === module).map(serializeBranch) })
+    return jsonReply(200, { value: p.branches!.filter(b => b.module === module).map(serializeBranch) })
   })
 }

@@ -17,7 +17,8 @@ export async function readJson(ctx: RequestContext): Promise<Record<string, unkn
   } catch {
     throw badRequest('body', 'The request body is not valid JSON.')
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw badRequest('body', 'The request body must be a JSON object.')
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw badRequest('body', 'The request body must be a JSON object.')
   return v as Record<string, unknown>
 }
 
@@ -39,8 +40,11 @@ export function str(obj: Record<string, unknown>, name: string): string | undefi
  * case-insensitively (`ID` → `id`, `SubType` → `subType`), so a full-replace PUT stores what a
  * GET of the real service would return.
  */
-export function canonicalize(body: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
-  const map = new Map(known.map((k) => [k.toLowerCase(), k]))
+export function canonicalize(
+  body: Record<string, unknown>,
+  known: readonly string[]
+): Record<string, unknown> {
+  const map = new Map(known.map(k => [k.toLowerCase(), k]))
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(body)) {
     if (k === '@odata.etag' || k.toLowerCase() === 'id') continue
@@ -54,7 +58,11 @@ export function baseUrl(ctx: RequestContext): string {
 }
 
 /** 200 with `etag` header equal to `@odata.etag`. */
-export function entityReply(status: number, body: Record<string, unknown>, extra: Record<string, string> = {}): Reply {
+export function entityReply(
+  status: number,
+  body: Record<string, unknown>,
+  extra: Record<string, string> = {}
+): Reply {
   const etag = body['@odata.etag']
   return jsonReply(status, body, typeof etag === 'string' ? { etag, ...extra } : extra)
 }
@@ -71,14 +79,20 @@ export function checkIfMatch(ctx: RequestContext, currentEtag: string, required:
   const header: unknown = ctx.req.headers['if-match']
   const v = typeof header === 'string' ? header : undefined
   if (v === undefined || v.trim() === '') {
-    if (required) throw badRequest('If-Match', 'The If-Match header is required. Send the entity\'s @odata.etag, or * to overwrite.')
+    if (required)
+      throw badRequest(
+        'If-Match',
+        "The If-Match header is required. Send the entity's @odata.etag, or * to overwrite."
+      )
     return
   }
   if (v.trim() === '*') return
   const candidates = v.split(',').map((s: string) => s.trim().replace(/^W\//, ''))
   if (!candidates.includes(currentEtag)) {
     throw new IngestionError(412, {
-      'If-Match': [`The entity has been modified: the ETag ${v.trim()} does not match the current ETag ${currentEtag}. Read it again and retry.`]
+      'If-Match': [
+        `The entity has been modified: the ETag ${v.trim()} does not match the current ETag ${currentEtag}. Read it again and retry.`
+      ]
     })
   }
 }

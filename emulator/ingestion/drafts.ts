@@ -86,7 +86,11 @@ function defaultBody(product: Product, module: ModuleName, variant?: Variant): R
           }
     case 'Package':
       if (!variant) {
-        return { resourceType: 'AzureApplicationPackageConfiguration', azureActiveDirectoryTenantID: '', azureActiveDirectoryApplicationID: '' }
+        return {
+          resourceType: 'AzureApplicationPackageConfiguration',
+          azureActiveDirectoryTenantID: '',
+          azureActiveDirectoryApplicationID: ''
+        }
       }
       return variant.subType === 'managed-application'
         ? {
@@ -108,7 +112,12 @@ function defaultBody(product: Product, module: ModuleName, variant?: Variant): R
           }
         : { resourceType: 'AzureSolutionTemplatePackageConfiguration', version: '', packageReferences: [] }
     case 'ResellerConfiguration':
-      return { resourceType: 'ResellerConfiguration', resellerChannelState: 'Disabled', tenantIds: [], ...seed.resellerConfiguration }
+      return {
+        resourceType: 'ResellerConfiguration',
+        resellerChannelState: 'Disabled',
+        tenantIds: [],
+        ...seed.resellerConfiguration
+      }
   }
 }
 
@@ -148,7 +157,7 @@ export function addPlanDrafts(product: Product, variant: Variant): void {
 
 export function removePlanDrafts(product: Product, variantId: string): void {
   if (!product.branches) return
-  product.branches = product.branches.filter((b) => b.variantId?.toLowerCase() !== variantId.toLowerCase())
+  product.branches = product.branches.filter(b => b.variantId?.toLowerCase() !== variantId.toLowerCase())
   for (const [id, e] of product.entities) {
     if (e.variantId?.toLowerCase() === variantId.toLowerCase()) {
       product.entities.delete(id)
@@ -166,7 +175,7 @@ export function entityByInstance(product: Product, instanceId: string): Entity |
 export function findDraft(product: Product, module: ModuleName, variantId?: string): Entity | undefined {
   ensureDrafts(product)
   const b = product.branches!.find(
-    (x) => x.module === module && (x.variantId ?? '').toLowerCase() === (variantId ?? '').toLowerCase()
+    x => x.module === module && (x.variantId ?? '').toLowerCase() === (variantId ?? '').toLowerCase()
   )
   return b ? entityByInstance(product, b.instanceId) : undefined
 }

@@ -50,7 +50,9 @@ export class IngestionError extends Error {
   }
 }
 
-export const badRequest = (field: string, message: string): IngestionError => new IngestionError(400, { [field]: [message] })
+export const badRequest = (field: string, message: string): IngestionError =>
+  new IngestionError(400, { [field]: [message] })
 export const notFound = (what: string, id: string): IngestionError =>
   new IngestionError(404, { [what]: [`The ${what} with id '${id}' was not found.`] })
-export const conflict = (field: string, message: string): IngestionError => new IngestionError(409, { [field]: [message] })
+export const conflict = (field: string, message: string): IngestionError =>
+  new IngestionError(409, { [field]: [message] })

@@ -28,7 +28,7 @@ function splitAnd(expr: string): string[] {
     }
   }
   parts.push(expr.slice(start))
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0)
+  return parts.map(p => p.trim()).filter(p => p.length > 0)
 }
 
 const unquote = (s: string): string => s.replace(/''/g, "'")
@@ -57,7 +57,9 @@ export function parseProductFilter(expr: string): ProductFilter | { error: strin
       }
       continue
     }
-    return { error: `The filter clause '${part}' is not supported. Use externalIDs/Any(i:i/type eq 'AzureOfferId' and i/value eq '<offer id>') or ResourceType eq '<type>'.` }
+    return {
+      error: `The filter clause '${part}' is not supported. Use externalIDs/Any(i:i/type eq 'AzureOfferId' and i/value eq '<offer id>') or ResourceType eq '<type>'.`
+    }
   }
   return out
 }

@@ -48,7 +48,7 @@ export function scopedRouter(router: Router, prefix: string, gate: (h: Handler) 
 export function registerIngestionRoutes(router: Router, deps: IngestionDeps): void {
   const gate =
     (h: Handler): Handler =>
-    async (ctx) => {
+    async ctx => {
       try {
         authorize(ctx, deps.state, deps.signer)
         return withRequestId(await h(ctx))

@@ -52,7 +52,8 @@ export function validatePackageConfiguration(
   const errors: ErrorData = {}
   const variant = e.variantId ? p.variants.get(e.variantId.toLowerCase()) : undefined
   const expectedType = packageConfigurationType(variant)
-  if (String(body.resourceType) !== expectedType) add(errors, 'ResourceType', `Expected ${expectedType} for this plan.`)
+  if (String(body.resourceType) !== expectedType)
+    add(errors, 'ResourceType', `Expected ${expectedType} for this plan.`)
 
   if (!variant) {
     // offer-level AzureApplicationPackageConfiguration
@@ -66,19 +67,31 @@ export function validatePackageConfiguration(
 
   const version = body.version
   if (typeof version !== 'string' || !SEMVER_RE.test(version)) {
-    add(errors, 'Version', `The version '${String(version ?? '')}' is invalid: use the format X.Y.Z (e.g. 1.0.0).`)
+    add(
+      errors,
+      'Version',
+      `The version '${String(version ?? '')}' is invalid: use the format X.Y.Z (e.g. 1.0.0).`
+    )
   }
 
   const refs = body.packageReferences
   const normalized: Array<{ type: string; value: string }> = []
   if (!Array.isArray(refs) || refs.length === 0) {
-    add(errors, 'PackageReferences', 'At least one package reference of type AzureApplicationPackage is required.')
+    add(
+      errors,
+      'PackageReferences',
+      'At least one package reference of type AzureApplicationPackage is required.'
+    )
   } else {
     refs.forEach((r: Record<string, unknown>, i) => {
       const type = String(prop(r ?? {}, 'type') ?? '')
       const value = String(prop(r ?? {}, 'value') ?? '')
       if (type.toLowerCase() !== 'azureapplicationpackage') {
-        add(errors, `PackageReferences[${i}].Type`, `The package reference type '${type}' is invalid; expected AzureApplicationPackage.`)
+        add(
+          errors,
+          `PackageReferences[${i}].Type`,
+          `The package reference type '${type}' is invalid; expected AzureApplicationPackage.`
+        )
         return
       }
       const pkg = p.packages.get(value.toLowerCase())
@@ -88,7 +101,11 @@ export function validatePackageConfiguration(
       }
       settlePackage(state, pkg)
       if (pkg.state !== 'Processed') {
-        add(errors, `PackageReferences[${i}].Value`, `The package '${value}' is in state ${pkg.state}; only Processed packages can be referenced.`)
+        add(
+          errors,
+          `PackageReferences[${i}].Value`,
+          `The package '${value}' is in state ${pkg.state}; only Processed packages can be referenced.`
+        )
         return
       }
       normalized.push({ type: 'AzureApplicationPackage', value: pkg.id })
@@ -98,26 +115,37 @@ export function validatePackageConfiguration(
   if (typeof version === 'string' && SEMVER_RE.test(version) && variant.live) {
     const cmp = compareVersions(version, variant.live.version)
     const samePackages =
-      normalized.length === variant.live.packageIds.length && normalized.every((r) => variant.live!.packageIds.includes(r.value))
+      normalized.length === variant.live.packageIds.length &&
+      normalized.every(r => variant.live!.packageIds.includes(r.value))
     if (cmp < 0 || (cmp === 0 && !samePackages)) {
-      add(errors, 'Version', `The version ${version} must be higher than the published version ${variant.live.version}.`)
+      add(
+        errors,
+        'Version',
+        `The version ${version} must be higher than the published version ${variant.live.version}.`
+      )
     }
   }
 
   if (variant.subType === 'managed-application') {
     const mode = String(body.publisherManagementMode ?? 'Managed')
     const tenant = body.publicAzureTenantID
-    if (tenant !== undefined && tenant !== '' && !isGuid(tenant)) add(errors, 'PublicAzureTenantID', 'Enter a valid GUID.')
+    if (tenant !== undefined && tenant !== '' && !isGuid(tenant))
+      add(errors, 'PublicAzureTenantID', 'Enter a valid GUID.')
     if (mode !== 'NoAccess') {
       if (!isGuid(tenant)) add(errors, 'PublicAzureTenantID', 'Enter a valid GUID.')
       const auths = body.publicAzureAuthorizations
       if (!Array.isArray(auths) || auths.length === 0) {
-        add(errors, 'PublicAzureAuthorizations', 'At least one authorization (principalID, roleDefinitionID) is required.')
+        add(
+          errors,
+          'PublicAzureAuthorizations',
+          'At least one authorization (principalID, roleDefinitionID) is required.'
+        )
       }
     }
     checkAuthorizations(errors, 'PublicAzureAuthorizations', body.publicAzureAuthorizations)
     const gov = body.azureGovernmentTenantID
-    if (gov !== undefined && gov !== '' && !isGuid(gov)) add(errors, 'AzureGovernmentTenantID', 'Enter a valid GUID.')
+    if (gov !== undefined && gov !== '' && !isGuid(gov))
+      add(errors, 'AzureGovernmentTenantID', 'Enter a valid GUID.')
     checkAuthorizations(errors, 'AzureGovernmentAuthorizations', body.azureGovernmentAuthorizations)
   }
 

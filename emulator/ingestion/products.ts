@@ -5,7 +5,16 @@ import { emptyReply, jsonReply } from '../http/reply.js'
 import { newGuid } from '../ids.js'
 import { newProduct, type EmulatorState, type Product } from '../state.js'
 import { badRequest, conflict } from './errors.js'
-import { baseUrl, canonicalize, createdReply, prop, readJson, requireProduct, str, type ScopedRouter } from './common.js'
+import {
+  baseUrl,
+  canonicalize,
+  createdReply,
+  prop,
+  readJson,
+  requireProduct,
+  str,
+  type ScopedRouter
+} from './common.js'
 import { parseProductFilter, type ProductFilter } from './filter.js'
 
 export const PRODUCT_TYPES = [
@@ -27,7 +36,7 @@ export function serializeProduct(p: Product): Record<string, unknown> {
   return {
     resourceType: p.resourceType,
     name: p.name,
-    externalIDs: p.externalIDs.map((e) => ({ ...e })),
+    externalIDs: p.externalIDs.map(e => ({ ...e })),
     isModularPublishing: p.isModularPublishing,
     id: p.id
   }
@@ -41,13 +50,20 @@ interface PageToken {
 // The real token is base64 JSON {"LastId":"[{token, range}]","Source":"DocDB"}; ours has the same
 // outer shape (base64url so that `+` survives naive query parsing) and carries the scan position.
 function encodeToken(t: PageToken): string {
-  const lastId = JSON.stringify([{ token: String(t.pos), range: { min: t.pos.toString(16).toUpperCase(), max: 'FF' } }])
-  return Buffer.from(JSON.stringify({ LastId: lastId, Source: 'DocDB', Filter: t.filter })).toString('base64url')
+  const lastId = JSON.stringify([
+    { token: String(t.pos), range: { min: t.pos.toString(16).toUpperCase(), max: 'FF' } }
+  ])
+  return Buffer.from(JSON.stringify({ LastId: lastId, Source: 'DocDB', Filter: t.filter })).toString(
+    'base64url'
+  )
 }
 
 function decodeToken(s: string): PageToken | undefined {
   try {
-    const outer = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { LastId: string; Filter?: ProductFilter }
+    const outer = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as {
+      LastId: string
+      Filter?: ProductFilter
+    }
     const inner = JSON.parse(outer.LastId) as Array<{ token: string }>
     const pos = Number(inner[0]?.token)
     if (!Number.isInteger(pos) || pos < 0) return undefined
@@ -111,22 +127,32 @@ function listProducts(state: EmulatorState, ctx: RequestContext) {
 async function createProduct(state: EmulatorState, ctx: RequestContext) {
   const body = await readJson(ctx)
   const resourceType = str(body, 'resourceType')
-  if (!resourceType || !PRODUCT_TYPES.some((t) => t.toLowerCase() === resourceType.toLowerCase())) {
-    throw badRequest('ResourceType', `The field ResourceType is invalid (value '${resourceType ?? ''}'). Allowed: ${PRODUCT_TYPES.join(', ')}.`)
+  if (!resourceType || !PRODUCT_TYPES.some(t => t.toLowerCase() === resourceType.toLowerCase())) {
+    throw badRequest(
+      'ResourceType',
+      `The field ResourceType is invalid (value '${resourceType ?? ''}'). Allowed: ${PRODUCT_TYPES.join(', ')}.`
+    )
   }
   const name = str(body, 'name')
-  if (!name || name.trim() === '' || name.length > 120) throw badRequest('Name', 'The field Name is required (1–120 characters).')
+  if (!name || name.trim() === '' || name.length > 120)
+    throw badRequest('Name', 'The field Name is required (1–120 characters).')
   const ext = prop(body, 'externalIDs')
   const offer = Array.isArray(ext)
-    ? (ext as Record<string, unknown>[]).find((e) => String(prop(e, 'type') ?? '').toLowerCase() === 'azureofferid')
+    ? (ext as Record<string, unknown>[]).find(
+        e => String(prop(e, 'type') ?? '').toLowerCase() === 'azureofferid'
+      )
     : undefined
   const offerId = offer ? str(offer, 'value') : undefined
   if (!offerId) throw badRequest('ExternalIDs', "An external id of type 'AzureOfferId' is required.")
   if (!OFFER_ID_RE.test(offerId)) {
-    throw badRequest('ExternalIDs', `The offer id '${offerId}' is invalid: use 3–50 lowercase letters, digits, '-' or '_'.`)
+    throw badRequest(
+      'ExternalIDs',
+      `The offer id '${offerId}' is invalid: use 3–50 lowercase letters, digits, '-' or '_'.`
+    )
   }
-  if (state.offerIndex.has(offerId.toLowerCase())) throw conflict('ExternalIDs', `An offer with the id '${offerId}' already exists.`)
-  const canonicalType = PRODUCT_TYPES.find((t) => t.toLowerCase() === resourceType.toLowerCase())!
+  if (state.offerIndex.has(offerId.toLowerCase()))
+    throw conflict('ExternalIDs', `An offer with the id '${offerId}' already exists.`)
+  const canonicalType = PRODUCT_TYPES.find(t => t.toLowerCase() === resourceType.toLowerCase())!
   const p = newProduct({
     id: newGuid(),
     resourceType: canonicalType,
@@ -140,15 +166,28 @@ async function createProduct(state: EmulatorState, ctx: RequestContext) {
 
 function deleteProduct(state: EmulatorState, ctx: RequestContext) {
   const p = requireProduct(state, ctx.params.productId!)
-  const published = [...p.submissions.values()].some((s) => s.fixed?.state === 'Published' || s.promotedAt !== undefined)
+  const published = [...p.submissions.values()].some(
+    s => s.fixed?.state === 'Published' || s.promotedAt !== undefined
+  )
   if (published) {
-    throw conflict('productID', 'The product has been published and cannot be deleted; stop selling it in Partner Center instead.')
+    throw conflict(
+      'productID',
+      'The product has been published and cannot be deleted; stop selling it in Partner Center instead.'
+    )
   }
   state.removeProduct(p.id)
   return emptyReply(204)
 }
 
-const SETUP_KEYS = ['resourceType', 'sellingOption', 'trialUri', 'enableTestDrive', 'testDriveType', 'channelStates', 'callToAction']
+const SETUP_KEYS = [
+  'resourceType',
+  'sellingOption',
+  'trialUri',
+  'enableTestDrive',
+  'testDriveType',
+  'channelStates',
+  'callToAction'
+]
 
 async function postSetup(state: EmulatorState, ctx: RequestContext) {
   const p = requireProduct(state, ctx.params.productId!)
@@ -158,18 +197,28 @@ async function postSetup(state: EmulatorState, ctx: RequestContext) {
   if (body.enableTestDrive === true && p.resourceType !== 'AzureApplication') {
     throw badRequest('FeatureName', 'The field FeatureName is invalid.')
   }
-  if (body.sellingOption !== undefined && !['ListingOnly', 'ListAndSell'].includes(String(body.sellingOption))) {
-    throw badRequest('SellingOption', `The field SellingOption is invalid (value '${String(body.sellingOption)}').`)
+  if (
+    body.sellingOption !== undefined &&
+    !['ListingOnly', 'ListAndSell'].includes(String(body.sellingOption))
+  ) {
+    throw badRequest(
+      'SellingOption',
+      `The field SellingOption is invalid (value '${String(body.sellingOption)}').`
+    )
   }
   p.setup = { ...p.setup, ...body, resourceType: 'AzureProductSetup' }
   return jsonReply(200, p.setup)
 }
 
 export function registerProductRoutes(r: ScopedRouter, state: EmulatorState): void {
-  r.get('/products', (ctx) => listProducts(state, ctx))
-  r.post('/products', (ctx) => createProduct(state, ctx))
-  r.get('/products/:productId', (ctx) => jsonReply(200, serializeProduct(requireProduct(state, ctx.params.productId!))))
-  r.delete('/products/:productId', (ctx) => deleteProduct(state, ctx))
-  r.get('/products/:productId/setup', (ctx) => jsonReply(200, requireProduct(state, ctx.params.productId!).setup))
-  r.post('/products/:productId/setup', (ctx) => postSetup(state, ctx))
+  r.get('/products', ctx => listProducts(state, ctx))
+  r.post('/products', ctx => createProduct(state, ctx))
+  r.get('/products/:productId', ctx =>
+    jsonReply(200, serializeProduct(requireProduct(state, ctx.params.productId!)))
+  )
+  r.delete('/products/:productId', ctx => deleteProduct(state, ctx))
+  r.get('/products/:productId/setup', ctx =>
+    jsonReply(200, requireProduct(state, ctx.params.productId!).setup)
+  )
+  r.post('/products/:productId/setup', ctx => postSetup(state, ctx))
 }

@@ -12,7 +12,16 @@ import { newEtag, newSubmissionId } from '../ids.js'
 import type { EmulatorState, Product, SubmissionRecord, ValidationItem } from '../state.js'
 import { entityByInstance, ensureDrafts, findDraft } from './drafts.js'
 import { badRequest, conflict, IngestionError, type ErrorData } from './errors.js'
-import { baseUrl, createdReply, entityReply, prop, readJson, requireProduct, str, type ScopedRouter } from './common.js'
+import {
+  baseUrl,
+  createdReply,
+  entityReply,
+  prop,
+  readJson,
+  requireProduct,
+  str,
+  type ScopedRouter
+} from './common.js'
 
 type StepState = 'NotStarted' | 'InProgress' | 'Success' | 'Failed'
 
@@ -24,7 +33,13 @@ export interface SubmissionStatus {
   liveAt?: number
 }
 
-const STEP_NAMES = ['Automated validation', 'Preview Creation', 'Certification', 'Publisher Signoff', 'Publish']
+const STEP_NAMES = [
+  'Automated validation',
+  'Preview Creation',
+  'Certification',
+  'Publisher Signoff',
+  'Publish'
+]
 
 /** Derives state, substate and workflow steps of a submission at virtual time `now`. */
 export function computeStatus(state: EmulatorState, s: SubmissionRecord, now: number): SubmissionStatus {
@@ -32,14 +47,26 @@ export function computeStatus(state: EmulatorState, s: SubmissionRecord, now: nu
   const av = s.createdAt + t.automatedValidation
   const pc = av + t.previewCreation
   const ready = pc + t.certification
-  const steps: SubmissionStatus['steps'] = STEP_NAMES.map((name) => ({ name, state: 'NotStarted' as StepState }))
-  const set = (i: number, st: StepState, start?: number, end?: number) => Object.assign(steps[i]!, { state: st, start, end })
+  const steps: SubmissionStatus['steps'] = STEP_NAMES.map(name => ({
+    name,
+    state: 'NotStarted' as StepState
+  }))
+  const set = (i: number, st: StepState, start?: number, end?: number) =>
+    Object.assign(steps[i]!, { state: st, start, end })
 
   let status: SubmissionStatus
   if (s.fixed) {
     const done = s.fixed.state === 'Published'
-    STEP_NAMES.forEach((_, i) => set(i, done ? 'Success' : 'NotStarted', done ? s.createdAt : undefined, done ? s.createdAt : undefined))
-    status = { state: s.fixed.state, substate: s.fixed.substate, steps, readyAt: s.createdAt, liveAt: done ? s.createdAt : undefined }
+    STEP_NAMES.forEach((_, i) =>
+      set(i, done ? 'Success' : 'NotStarted', done ? s.createdAt : undefined, done ? s.createdAt : undefined)
+    )
+    status = {
+      state: s.fixed.state,
+      substate: s.fixed.substate,
+      steps,
+      readyAt: s.createdAt,
+      liveAt: done ? s.createdAt : undefined
+    }
   } else if (now < av) {
     set(0, 'InProgress', s.createdAt)
     status = { state: 'InProgress', substate: 'Submitted', steps }
@@ -110,9 +137,14 @@ function iso(ms: number | undefined): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
 }
 
-export function serializeSubmission(state: EmulatorState, p: Product, s: SubmissionRecord): Record<string, unknown> {
+export function serializeSubmission(
+  state: EmulatorState,
+  p: Product,
+  s: SubmissionRecord
+): Record<string, unknown> {
   const st = computeStatus(state, s, state.clock.now())
-  const promoting = s.promotedAt !== undefined || (s.publishOption.isAutoPromote === true && st.state === 'Published')
+  const promoting =
+    s.promotedAt !== undefined || (s.publishOption.isAutoPromote === true && st.state === 'Published')
   const failed = st.substate === 'Failed' || st.substate === 'FailedInCertification'
   const running = st.state === 'InProgress' && !failed
   return {
@@ -128,7 +160,11 @@ export function serializeSubmission(state: EmulatorState, p: Product, s: Submiss
       updateType: promoting ? 'Promote' : 'Submit',
       status: failed ? 'Failed' : running || st.substate === 'Publishing' ? 'Running' : 'Completed',
       href: `products/${p.id}/submissions/${s.id}`,
-      ...(failed ? { failureReason: st.substate === 'Failed' ? 'Automated validation failed.' : 'Certification failed.' } : {})
+      ...(failed
+        ? {
+            failureReason: st.substate === 'Failed' ? 'Automated validation failed.' : 'Certification failed.'
+          }
+        : {})
     },
     releaseNumber: s.releaseNumber,
     friendlyName: `Submission ${s.releaseNumber}`,
@@ -153,7 +189,10 @@ function parseRefs(errors: ErrorData, field: string, raw: unknown): ResourceRef[
     ;(errors[field] ??= []).push(`The field ${field} must be an array.`)
     return []
   }
-  return raw.map((r: Record<string, unknown>) => ({ type: String(prop(r ?? {}, 'type') ?? ''), value: String(prop(r ?? {}, 'value') ?? '') }))
+  return raw.map((r: Record<string, unknown>) => ({
+    type: String(prop(r ?? {}, 'type') ?? ''),
+    value: String(prop(r ?? {}, 'value') ?? '')
+  }))
 }
 
 function checkRef(p: Product, errors: ErrorData, field: string, ref: ResourceRef, variantId?: string): void {
@@ -176,7 +215,8 @@ function failureValidations(kind: 'validation' | 'certification'): ValidationIte
         {
           errorCode: 'MissingPartnerUsageAttribution',
           severity: 'Error',
-          message: "mainTemplate.json does not contain the partner usage attribution resource 'pid-<guid>-partnercenter'.",
+          message:
+            "mainTemplate.json does not contain the partner usage attribution resource 'pid-<guid>-partnercenter'.",
           resource: 'Package'
         }
       ]
@@ -184,7 +224,8 @@ function failureValidations(kind: 'validation' | 'certification'): ValidationIte
         {
           errorCode: 'CertificationFailed',
           severity: 'Error',
-          message: 'Certification failed: the deployment of the solution template did not succeed in the test subscription. See the certification report.',
+          message:
+            'Certification failed: the deployment of the solution template did not succeed in the test subscription. See the certification report.',
           resource: 'Package'
         }
       ]
@@ -197,19 +238,27 @@ async function createSubmission(state: EmulatorState, ctx: RequestContext) {
   const errors: ErrorData = {}
   const rt = str(body, 'resourceType')
   if (rt !== undefined && rt !== 'SubmissionCreationRequest') {
-    ;(errors.ResourceType ??= []).push(`The field ResourceType is invalid (value '${rt}'). Expected SubmissionCreationRequest.`)
+    ;(errors.ResourceType ??= []).push(
+      `The field ResourceType is invalid (value '${rt}'). Expected SubmissionCreationRequest.`
+    )
   }
   const targets = parseRefs(errors, 'Targets', prop(body, 'targets'))
-  const preview = targets.length === 1 && targets[0]!.type.toLowerCase() === 'scope' && targets[0]!.value.toLowerCase() === 'preview'
+  const preview =
+    targets.length === 1 &&
+    targets[0]!.type.toLowerCase() === 'scope' &&
+    targets[0]!.value.toLowerCase() === 'preview'
   if (!preview) {
-    ;(errors.Targets ??= []).push("Targets must be [{\"type\":\"Scope\",\"value\":\"preview\"}]; go live with POST submissions/{id}/promote.")
+    ;(errors.Targets ??= []).push(
+      'Targets must be [{"type":"Scope","value":"preview"}]; go live with POST submissions/{id}/promote.'
+    )
   }
   ensureDrafts(p)
   const resources = parseRefs(errors, 'Resources', prop(body, 'resources'))
-  resources.forEach((r) => checkRef(p, errors, 'Resources', r))
+  resources.forEach(r => checkRef(p, errors, 'Resources', r))
   const rawVariants = prop(body, 'variantResources')
   const variantResources: SubmissionRecord['variantResources'] = []
-  if (rawVariants !== undefined && !Array.isArray(rawVariants)) (errors.VariantResources ??= []).push('The field VariantResources must be an array.')
+  if (rawVariants !== undefined && !Array.isArray(rawVariants))
+    (errors.VariantResources ??= []).push('The field VariantResources must be an array.')
   for (const vr of (Array.isArray(rawVariants) ? rawVariants : []) as Record<string, unknown>[]) {
     const variantID = String(prop(vr ?? {}, 'variantID') ?? '')
     if (!p.variants.has(variantID.toLowerCase())) {
@@ -217,28 +266,32 @@ async function createSubmission(state: EmulatorState, ctx: RequestContext) {
       continue
     }
     const refs = parseRefs(errors, 'VariantResources', prop(vr, 'resources'))
-    refs.forEach((r) => checkRef(p, errors, 'VariantResources', r, variantID))
+    refs.forEach(r => checkRef(p, errors, 'VariantResources', r, variantID))
     variantResources.push({ variantID: p.variants.get(variantID.toLowerCase())!.id, resources: refs })
   }
-  if (resources.length === 0 && variantResources.length === 0) (errors.Resources ??= []).push('At least one resource is required.')
+  if (resources.length === 0 && variantResources.length === 0)
+    (errors.Resources ??= []).push('At least one resource is required.')
   if (Object.keys(errors).length) throw new IngestionError(400, errors)
 
   const now = state.clock.now()
-  const blocking = [...p.submissions.values()].find((s) => {
+  const blocking = [...p.submissions.values()].find(s => {
     const st = computeStatus(state, s, now)
     return st.state === 'InProgress' && st.substate !== 'Failed' && st.substate !== 'FailedInCertification'
   })
   if (blocking) {
-    throw conflict('Submission', `Submission ${blocking.id} is in progress for this product. Wait for it to finish or cancel it (DELETE submissions/${blocking.id}).`)
+    throw conflict(
+      'Submission',
+      `Submission ${blocking.id} is in progress for this product. Wait for it to finish or cancel it (DELETE submissions/${blocking.id}).`
+    )
   }
 
   // Snapshot the technical configurations being published (for the "version must increase" rule).
   const snapshot: SubmissionRecord['snapshot'] = {}
   for (const vr of variantResources) {
-    if (!vr.resources.some((r) => r.type.toLowerCase() === 'package')) continue
+    if (!vr.resources.some(r => r.type.toLowerCase() === 'package')) continue
     const cfg = findDraft(p, 'Package', vr.variantID)
     const refs = (cfg?.body.packageReferences as ResourceRef[] | undefined) ?? []
-    snapshot[vr.variantID] = { version: String(cfg?.body.version ?? ''), packageIds: refs.map((r) => r.value) }
+    snapshot[vr.variantID] = { version: String(cfg?.body.version ?? ''), packageIds: refs.map(r => r.value) }
   }
 
   const failure = p.failNextSubmission
@@ -258,7 +311,10 @@ async function createSubmission(state: EmulatorState, ctx: RequestContext) {
     snapshot
   }
   p.submissions.set(s.id, s)
-  return createdReply(serializeSubmission(state, p, s), `${baseUrl(ctx)}/products/${p.id}/submissions/${s.id}`)
+  return createdReply(
+    serializeSubmission(state, p, s),
+    `${baseUrl(ctx)}/products/${p.id}/submissions/${s.id}`
+  )
 }
 
 function promote(state: EmulatorState, ctx: RequestContext) {
@@ -272,9 +328,15 @@ function promote(state: EmulatorState, ctx: RequestContext) {
     return entityReply(200, serializeSubmission(state, p, s))
   }
   if (st.state === 'InProgress') {
-    throw conflict('Submission', `The submission is ${st.state}/${st.substate}; it can be promoted only when it is Published/ReadyToPublish.`)
+    throw conflict(
+      'Submission',
+      `The submission is ${st.state}/${st.substate}; it can be promoted only when it is Published/ReadyToPublish.`
+    )
   }
-  throw badRequest('Submission', `The submission is ${st.state}/${st.substate}; only a Published/ReadyToPublish submission can be promoted.`)
+  throw badRequest(
+    'Submission',
+    `The submission is ${st.state}/${st.substate}; only a Published/ReadyToPublish submission can be promoted.`
+  )
 }
 
 function cancel(state: EmulatorState, ctx: RequestContext) {
@@ -283,7 +345,10 @@ function cancel(state: EmulatorState, ctx: RequestContext) {
   const s = requireSubmission(p, ctx.params.submissionId!)
   const st = computeStatus(state, s, state.clock.now())
   if (st.state !== 'InProgress') {
-    throw conflict('Submission', `The submission is ${st.state}/${st.substate}; only InProgress submissions can be cancelled.`)
+    throw conflict(
+      'Submission',
+      `The submission is ${st.state}/${st.substate}; only InProgress submissions can be cancelled.`
+    )
   }
   s.cancelledAt = state.clock.now()
   return emptyReply(204)
@@ -293,8 +358,8 @@ function listSubmissions(state: EmulatorState, ctx: RequestContext) {
   const p = requireProduct(state, ctx.params.productId!)
   settleSubmissions(state, p)
   let value = [...p.submissions.values()]
-    .map((s) => serializeSubmission(state, p, s))
-    .filter((s) => s.state === 'InProgress' || s.state === 'Published')
+    .map(s => serializeSubmission(state, p, s))
+    .filter(s => s.state === 'InProgress' || s.state === 'Published')
   const filter = ctx.query.get('$filter')
   if (filter !== null) {
     const clauses = filter.split(/\s+and\s+/i)
@@ -302,17 +367,25 @@ function listSubmissions(state: EmulatorState, ctx: RequestContext) {
       const m = /^\s*(state|substate)\s+eq\s+'([^']*)'\s*$/i.exec(c)
       if (m) {
         const key = m[1]!.toLowerCase() === 'state' ? 'state' : 'substate'
-        value = value.filter((s) => String(s[key]).toLowerCase() === m[2]!.toLowerCase())
+        value = value.filter(s => String(s[key]).toLowerCase() === m[2]!.toLowerCase())
         continue
       }
-      const t = /^\s*targets\/any\(\s*(\w+)\s*:\s*\1\/type\s+eq\s+'([^']*)'\s+and\s+\1\/value\s+eq\s+'([^']*)'\s*\)\s*$/i.exec(c)
+      const t =
+        /^\s*targets\/any\(\s*(\w+)\s*:\s*\1\/type\s+eq\s+'([^']*)'\s+and\s+\1\/value\s+eq\s+'([^']*)'\s*\)\s*$/i.exec(
+          c
+        )
       if (t) {
-        value = value.filter((s) =>
-          (s.targets as ResourceRef[]).some((x) => x.type.toLowerCase() === t[2]!.toLowerCase() && x.value.toLowerCase() === t[3]!.toLowerCase())
+        value = value.filter(s =>
+          (s.targets as ResourceRef[]).some(
+            x => x.type.toLowerCase() === t[2]!.toLowerCase() && x.value.toLowerCase() === t[3]!.toLowerCase()
+          )
         )
         continue
       }
-      throw badRequest('$filter', `The filter clause '${c}' is not supported. Use state eq '<State>' and/or substate eq '<Substate>'.`)
+      throw badRequest(
+        '$filter',
+        `The filter clause '${c}' is not supported. Use state eq '<State>' and/or substate eq '<Substate>'.`
+      )
     }
   }
   return jsonReply(200, { value })
@@ -321,21 +394,21 @@ function listSubmissions(state: EmulatorState, ctx: RequestContext) {
 function workflowDetails(state: EmulatorState, p: Product, s: SubmissionRecord) {
   const st = computeStatus(state, s, state.clock.now())
   const item = (target: string, steps: SubmissionStatus['steps']) => {
-    const started = steps.find((x) => x.start !== undefined)?.start
-    const allDone = steps.every((x) => x.state === 'Success')
-    const failed = steps.some((x) => x.state === 'Failed')
+    const started = steps.find(x => x.start !== undefined)?.start
+    const allDone = steps.every(x => x.state === 'Success')
+    const failed = steps.some(x => x.state === 'Failed')
     return {
       type: 'Submission',
       state: failed ? 'Failed' : allDone ? 'Completed' : started !== undefined ? 'InProgress' : 'NotStarted',
       targetEnvironment: target,
-      workflowSteps: steps.map((x) => ({
+      workflowSteps: steps.map(x => ({
         name: x.name,
         state: x.state,
         startDateTimeInUtc: iso(x.start) ?? null,
         completeDateTimeInUtc: iso(x.end) ?? null
       })),
       startDateTimeInUtc: iso(started) ?? null,
-      completeDateTimeInUtc: allDone ? iso(steps[steps.length - 1]!.end) ?? null : null
+      completeDateTimeInUtc: allDone ? (iso(steps[steps.length - 1]!.end) ?? null) : null
     }
   }
   void p
@@ -343,16 +416,16 @@ function workflowDetails(state: EmulatorState, p: Product, s: SubmissionRecord) 
 }
 
 export function registerSubmissionRoutes(r: ScopedRouter, state: EmulatorState): void {
-  r.get('/products/:productId/submissions', (ctx) => listSubmissions(state, ctx))
-  r.post('/products/:productId/submissions', (ctx) => createSubmission(state, ctx))
-  r.get('/products/:productId/submissions/:submissionId', (ctx) => {
+  r.get('/products/:productId/submissions', ctx => listSubmissions(state, ctx))
+  r.post('/products/:productId/submissions', ctx => createSubmission(state, ctx))
+  r.get('/products/:productId/submissions/:submissionId', ctx => {
     const p = requireProduct(state, ctx.params.productId!)
     settleSubmissions(state, p)
     return entityReply(200, serializeSubmission(state, p, requireSubmission(p, ctx.params.submissionId!)))
   })
-  r.delete('/products/:productId/submissions/:submissionId', (ctx) => cancel(state, ctx))
-  r.post('/products/:productId/submissions/:submissionId/promote', (ctx) => promote(state, ctx))
-  r.get('/products/:productId/submissions/:submissionId/validations', (ctx) => {
+  r.delete('/products/:productId/submissions/:submissionId', ctx => cancel(state, ctx))
+  r.post('/products/:productId/submissions/:submissionId/promote', ctx => promote(state, ctx))
+  r.get('/products/:productId/submissions/:submissionId/validations', ctx => {
     const p = requireProduct(state, ctx.params.productId!)
     const s = requireSubmission(p, ctx.params.submissionId!)
     const st = computeStatus(state, s, state.clock.now())
@@ -360,7 +433,7 @@ export function registerSubmissionRoutes(r: ScopedRouter, state: EmulatorState):
     const visible = st.substate === 'Failed' || st.substate === 'FailedInCertification' ? s.validations : []
     return jsonReply(200, { value: visible })
   })
-  r.get('/products/:productId/submissions/:submissionId/workflowdetails', (ctx) => {
+  r.get('/products/:productId/submissions/:submissionId/workflowdetails', ctx => {
     const p = requireProduct(state, ctx.params.productId!)
     settleSubmissions(state, p)
     return workflowDetails(state, p, requireSubmission(p, ctx.params.submissionId!))

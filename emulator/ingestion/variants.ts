@@ -7,12 +7,33 @@ import type { EmulatorState, Product, Variant } from '../state.js'
 import type { PlanSubType } from '../types.js'
 import { addPlanDrafts, removePlanDrafts } from './drafts.js'
 import { badRequest, conflict, IngestionError } from './errors.js'
-import { baseUrl, canonicalize, checkIfMatch, createdReply, entityReply, readJson, requireProduct, str, type ScopedRouter } from './common.js'
+import {
+  baseUrl,
+  canonicalize,
+  checkIfMatch,
+  createdReply,
+  entityReply,
+  readJson,
+  requireProduct,
+  str,
+  type ScopedRouter
+} from './common.js'
 
 /** Plan ids: lowercase letters, digits, '-' and '_', 3–50 characters (stricter reading). */
 export const PLAN_ID_RE = /^[a-z0-9][a-z0-9_-]{2,49}$/
 const SUBTYPES: PlanSubType[] = ['solution-template', 'managed-application']
-const VARIANT_KEYS = ['resourceType', 'state', 'friendlyName', 'conversionPaths', 'externalID', 'certificationsAzureGovernment', 'cloudAvailabilities', 'subType', 'extendedProperties', 'leadGenID']
+const VARIANT_KEYS = [
+  'resourceType',
+  'state',
+  'friendlyName',
+  'conversionPaths',
+  'externalID',
+  'certificationsAzureGovernment',
+  'cloudAvailabilities',
+  'subType',
+  'extendedProperties',
+  'leadGenID'
+]
 
 export function serializeVariant(p: Product, v: Variant): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -42,14 +63,19 @@ function parseSubType(p: Product, body: Record<string, unknown>): PlanSubType | 
   const raw = str(body, 'subType')
   if (p.resourceType !== 'AzureApplication') return undefined
   if (raw === undefined || raw === '') return 'solution-template'
-  const st = SUBTYPES.find((s) => s === raw.toLowerCase())
-  if (!st) throw badRequest('SubType', `The field SubType is invalid (value '${raw}'). Allowed: ${SUBTYPES.join(', ')}.`)
+  const st = SUBTYPES.find(s => s === raw.toLowerCase())
+  if (!st)
+    throw badRequest(
+      'SubType',
+      `The field SubType is invalid (value '${raw}'). Allowed: ${SUBTYPES.join(', ')}.`
+    )
   return st
 }
 
 function extraFields(body: Record<string, unknown>): Record<string, unknown> {
   const c = canonicalize(body, VARIANT_KEYS)
-  for (const k of ['resourceType', 'state', 'friendlyName', 'externalID', 'subType', 'conversionPaths']) delete c[k]
+  for (const k of ['resourceType', 'state', 'friendlyName', 'externalID', 'subType', 'conversionPaths'])
+    delete c[k]
   return c
 }
 
@@ -58,13 +84,19 @@ async function createVariant(state: EmulatorState, ctx: RequestContext) {
   const body = await readJson(ctx)
   const rt = str(body, 'resourceType')
   if (rt !== undefined && rt.toLowerCase() !== 'azureskuvariant') {
-    throw badRequest('ResourceType', `The field ResourceType is invalid (value '${rt}'). Expected AzureSkuVariant.`)
+    throw badRequest(
+      'ResourceType',
+      `The field ResourceType is invalid (value '${rt}'). Expected AzureSkuVariant.`
+    )
   }
   const externalID = str(body, 'externalID')
   if (!externalID || !PLAN_ID_RE.test(externalID)) {
-    throw badRequest('ExternalID', `The plan id '${externalID ?? ''}' is invalid: use 3–50 lowercase letters, digits, '-' or '_'.`)
+    throw badRequest(
+      'ExternalID',
+      `The plan id '${externalID ?? ''}' is invalid: use 3–50 lowercase letters, digits, '-' or '_'.`
+    )
   }
-  if ([...p.variants.values()].some((v) => v.externalID.toLowerCase() === externalID.toLowerCase())) {
+  if ([...p.variants.values()].some(v => v.externalID.toLowerCase() === externalID.toLowerCase())) {
     throw conflict('ExternalID', `A plan with the id '${externalID}' already exists in this offer.`)
   }
   const friendlyName = str(body, 'friendlyName')
@@ -89,16 +121,22 @@ async function updateVariant(state: EmulatorState, ctx: RequestContext) {
   checkIfMatch(ctx, v.etag, false)
   const body = await readJson(ctx)
   const externalID = str(body, 'externalID')
-  if (externalID !== undefined && externalID !== v.externalID) throw badRequest('ExternalID', 'The plan id cannot be changed.')
+  if (externalID !== undefined && externalID !== v.externalID)
+    throw badRequest('ExternalID', 'The plan id cannot be changed.')
   const subType = str(body, 'subType')
-  if (subType !== undefined && p.resourceType === 'AzureApplication' && subType !== (v.subType ?? 'solution-template')) {
+  if (
+    subType !== undefined &&
+    p.resourceType === 'AzureApplication' &&
+    subType !== (v.subType ?? 'solution-template')
+  ) {
     throw badRequest('SubType', 'The plan type (SubType) cannot be changed after the plan is created.')
   }
   const friendlyName = str(body, 'friendlyName')
   if (friendlyName !== undefined) v.friendlyName = friendlyName
   const st = str(body, 'state')
   if (st !== undefined) {
-    if (st !== 'Active' && st !== 'Inactive') throw badRequest('State', `The field State is invalid (value '${st}').`)
+    if (st !== 'Active' && st !== 'Inactive')
+      throw badRequest('State', `The field State is invalid (value '${st}').`)
     v.state = st
   }
   v.extra = extraFields(body)
@@ -109,22 +147,23 @@ async function updateVariant(state: EmulatorState, ctx: RequestContext) {
 function deleteVariant(state: EmulatorState, ctx: RequestContext) {
   const p = requireProduct(state, ctx.params.productId!)
   const v = requireVariant(p, ctx.params.variantId!)
-  if (v.live) throw conflict('variantID', 'The plan has been published and cannot be deleted; stop selling it instead.')
+  if (v.live)
+    throw conflict('variantID', 'The plan has been published and cannot be deleted; stop selling it instead.')
   p.variants.delete(v.id.toLowerCase())
   removePlanDrafts(p, v.id)
   return emptyReply(204)
 }
 
 export function registerVariantRoutes(r: ScopedRouter, state: EmulatorState): void {
-  r.get('/products/:productId/variants', (ctx) => {
+  r.get('/products/:productId/variants', ctx => {
     const p = requireProduct(state, ctx.params.productId!)
-    return jsonReply(200, { value: [...p.variants.values()].map((v) => serializeVariant(p, v)) })
+    return jsonReply(200, { value: [...p.variants.values()].map(v => serializeVariant(p, v)) })
   })
-  r.post('/products/:productId/variants', (ctx) => createVariant(state, ctx))
-  r.get('/products/:productId/variants/:variantId', (ctx) => {
+  r.post('/products/:productId/variants', ctx => createVariant(state, ctx))
+  r.get('/products/:productId/variants/:variantId', ctx => {
     const p = requireProduct(state, ctx.params.productId!)
     return entityReply(200, serializeVariant(p, requireVariant(p, ctx.params.variantId!)))
   })
-  r.put('/products/:productId/variants/:variantId', (ctx) => updateVariant(state, ctx))
-  r.delete('/products/:productId/variants/:variantId', (ctx) => deleteVariant(state, ctx))
+  r.put('/products/:productId/variants/:variantId', ctx => updateVariant(state, ctx))
+  r.delete('/products/:productId/variants/:variantId', ctx => deleteVariant(state, ctx))
 }

@@ -12,7 +12,12 @@ function buildOffer(state: EmulatorState, o: SeedOffer): void {
   }
   const p = newProduct({ id, resourceType: o.resourceType, name: o.name, offerId: o.offerId })
   p.failNextSubmission = o.failNextSubmission
-  p.seedModules = { listing: o.listing, property: o.property, availability: o.availability, resellerConfiguration: o.resellerConfiguration }
+  p.seedModules = {
+    listing: o.listing,
+    property: o.property,
+    availability: o.availability,
+    resellerConfiguration: o.resellerConfiguration
+  }
   if (o.setup) p.setup = { ...p.setup, ...o.setup }
   state.addProduct(p)
   if (!o.plans?.length && !o.submissions?.length) return // filler-like: drafts created lazily
@@ -37,7 +42,9 @@ function buildOffer(state: EmulatorState, o: SeedOffer): void {
         id: plan.packageId ?? stableGuid(id, 'package', plan.planId, plan.packageVersion),
         resourceType: 'AzureApplicationPackage',
         fileName: `${o.offerId}-${plan.planId}-${plan.packageVersion}.zip`,
-        blobName: BigInt('0x' + stableGuid(id, 'blob', plan.planId).replace(/-/g, '').slice(0, 15)).toString(),
+        blobName: BigInt(
+          '0x' + stableGuid(id, 'blob', plan.planId).replace(/-/g, '').slice(0, 15)
+        ).toString(),
         etag: stableEtag(id, 'package', plan.planId),
         state: 'Processed',
         fileSize: 4096,
@@ -54,17 +61,24 @@ function buildOffer(state: EmulatorState, o: SeedOffer): void {
   }
 
   for (const s of o.submissions ?? []) {
-    const sid = s.id ?? BigInt('0x' + stableGuid(id, 'submission', String(p.releaseCounter)).replace(/-/g, '').slice(0, 15)).toString()
+    const sid =
+      s.id ??
+      BigInt(
+        '0x' + stableGuid(id, 'submission', String(p.releaseCounter)).replace(/-/g, '').slice(0, 15)
+      ).toString()
     const published = s.state === 'Published'
     const snapshot: Record<string, { version: string; packageIds: string[] }> = {}
-    const variantResources = [...p.variants.values()].map((v) => ({
+    const variantResources = [...p.variants.values()].map(v => ({
       variantID: v.id,
-      resources: (['Availability', 'Package', 'Listing'] as const).map((m) => ({ type: m, value: findDraft(p, m, v.id)!.instanceId }))
+      resources: (['Availability', 'Package', 'Listing'] as const).map(m => ({
+        type: m,
+        value: findDraft(p, m, v.id)!.instanceId
+      }))
     }))
     for (const v of p.variants.values()) {
       const cfg = findDraft(p, 'Package', v.id)!
       const refs = (cfg.body.packageReferences as Array<{ value: string }> | undefined) ?? []
-      snapshot[v.id] = { version: String(cfg.body.version ?? ''), packageIds: refs.map((r) => r.value) }
+      snapshot[v.id] = { version: String(cfg.body.version ?? ''), packageIds: refs.map(r => r.value) }
       if (published && s.substate === 'InStore' && snapshot[v.id]!.version) v.live = { ...snapshot[v.id]! }
     }
     p.submissions.set(sid, {
@@ -74,10 +88,12 @@ function buildOffer(state: EmulatorState, o: SeedOffer): void {
       etag: stableEtag(id, 'submission', sid),
       createdAt: state.clock.now() - 24 * 3600 * 1000,
       targets: [{ type: 'Scope', value: published ? 'Live' : 'Preview' }],
-      resources: (['Availability', 'Property', 'Package', 'Listing', 'ResellerConfiguration'] as const).map((m) => ({
-        type: m,
-        value: findDraft(p, m)!.instanceId
-      })),
+      resources: (['Availability', 'Property', 'Package', 'Listing', 'ResellerConfiguration'] as const).map(
+        m => ({
+          type: m,
+          value: findDraft(p, m)!.instanceId
+        })
+      ),
       variantResources,
       publishOption: { isManualPublish: true, isAutoPromote: false },
       validations: [],
@@ -96,7 +112,13 @@ export function buildState(seed: Seed, config: StateConfig): EmulatorState {
   const width = Math.max(5, String(n).length)
   for (let i = 1; i <= n; i++) {
     const offerId = `filler-offer-${String(i).padStart(width, '0')}`
-    const p = newProduct({ id: stableGuid('filler', String(i)), resourceType: 'AzureApplication', name: `Filler Offer ${i}`, offerId, filler: true })
+    const p = newProduct({
+      id: stableGuid('filler', String(i)),
+      resourceType: 'AzureApplication',
+      name: `Filler Offer ${i}`,
+      offerId,
+      filler: true
+    })
     state.addProduct(p)
   }
   return state

@@ -39,7 +39,7 @@ export const DEMO_CERTIFICATE_PEM = [
   'TbjaxikAd0lp6gXK26Isnv6YUns1d19EZC1QWTLEmOEc0cfBCHjvc6eO/4e0c5Xb',
   'Ir12s/YTq88Qc4r6mL+92mbn7Upqv8Inzm2GJfdfSbjgGTVqEdmiqkrMLbKzsCh6',
   '82qi',
-  '-----END CERTIFICATE-----',
+  '-----END CERTIFICATE-----'
 ].join('\n')
 
 /** Federated credentials of the demo app: GitHub OIDC tokens with these subjects (and audience) sign in. */
@@ -54,13 +54,25 @@ export const DEMO_FEDERATED_SUBJECTS = [
 export const DEMO_SECRET_ID = '9d2c7a41-3b6e-4f80-a5c9-0e1f2d3c4b5a'
 
 /** Registered in Entra but not added to Partner Center: tokens work, the v1 API answers 403. */
-export const NO_ROLE_APP = { clientId: '6c1e9f6f-2d3b-4e4c-9f50-b2c3d4e5f607', clientSecret: 'EMU~norole.S3cr3t-value_0123456789abcdef' } as const
+export const NO_ROLE_APP = {
+  clientId: '6c1e9f6f-2d3b-4e4c-9f50-b2c3d4e5f607',
+  clientSecret: 'EMU~norole.S3cr3t-value_0123456789abcdef'
+} as const
 /** Disabled app: AADSTS7000112. */
-export const DISABLED_APP = { clientId: '7d2fa070-3e4c-4f5d-a061-c3d4e5f60718', clientSecret: 'EMU~disabled.S3cr3t-value_0123456789abcdef' } as const
+export const DISABLED_APP = {
+  clientId: '7d2fa070-3e4c-4f5d-a061-c3d4e5f60718',
+  clientSecret: 'EMU~disabled.S3cr3t-value_0123456789abcdef'
+} as const
 /** App whose only secret has expired: AADSTS7000222. */
-export const EXPIRED_SECRET_APP = { clientId: '8e30b181-4f5d-4a6e-b172-d4e5f6071829', clientSecret: 'EMU~expired.S3cr3t-value_0123456789abcdef' } as const
+export const EXPIRED_SECRET_APP = {
+  clientId: '8e30b181-4f5d-4a6e-b172-d4e5f6071829',
+  clientSecret: 'EMU~expired.S3cr3t-value_0123456789abcdef'
+} as const
 /** Developer role in Partner Center: reads work, writes answer 403. */
-export const DEVELOPER_APP = { clientId: '9f41c292-5a6e-4b7f-8283-e5f60718293a', clientSecret: 'EMU~developer.S3cr3t-value_0123456789abcdef' } as const
+export const DEVELOPER_APP = {
+  clientId: '9f41c292-5a6e-4b7f-8283-e5f60718293a',
+  clientSecret: 'EMU~developer.S3cr3t-value_0123456789abcdef'
+} as const
 
 export const CONTOSO_APP = {
   productId: '0f6d8a3c-2b1e-4c5d-9e8f-1a2b3c4d5e60',
@@ -85,9 +97,21 @@ export const CONTOSO_APP = {
   }
 } as const
 
-export const CONTOSO_SAAS = { productId: '5eb2df81-7063-41a2-8d34-6f7a8b9cadb5', offerId: 'contoso-saas', resourceType: 'SoftwareAsAService' } as const
-export const CONTOSO_CONTAINER = { productId: '6fc3e092-8174-42b3-9e45-7a8b9cadbec6', offerId: 'contoso-container', resourceType: 'AzureContainer' } as const
-export const CONTOSO_VM = { productId: '70d4f1a3-9285-43c4-af56-8b9cadbecfd7', offerId: 'contoso-vm', resourceType: 'AzureThirdPartyVirtualMachine' } as const
+export const CONTOSO_SAAS = {
+  productId: '5eb2df81-7063-41a2-8d34-6f7a8b9cadb5',
+  offerId: 'contoso-saas',
+  resourceType: 'SoftwareAsAService'
+} as const
+export const CONTOSO_CONTAINER = {
+  productId: '6fc3e092-8174-42b3-9e45-7a8b9cadbec6',
+  offerId: 'contoso-container',
+  resourceType: 'AzureContainer'
+} as const
+export const CONTOSO_VM = {
+  productId: '70d4f1a3-9285-43c4-af56-8b9cadbecfd7',
+  offerId: 'contoso-vm',
+  resourceType: 'AzureThirdPartyVirtualMachine'
+} as const
 
 /** Azure app whose next submission fails automated validation. */
 export const FAILING_VALIDATION_APP = {
@@ -201,16 +225,34 @@ export function defaultSeed(): Seed {
             packageConfiguration: {
               publicAzureTenantID: MANAGED_AUTHORIZATION.tenantId,
               publicAzureAuthorizations: [
-                { principalID: MANAGED_AUTHORIZATION.principalId, roleDefinitionID: MANAGED_AUTHORIZATION.roleDefinitionId }
+                {
+                  principalID: MANAGED_AUTHORIZATION.principalId,
+                  roleDefinitionID: MANAGED_AUTHORIZATION.roleDefinitionId
+                }
               ]
             }
           }
         ],
         submissions: [{ id: CONTOSO_APP.liveSubmissionId, state: 'Published', substate: 'InStore' }]
       },
-      { productId: CONTOSO_SAAS.productId, resourceType: 'SoftwareAsAService', offerId: CONTOSO_SAAS.offerId, name: 'Contoso SaaS' },
-      { productId: CONTOSO_CONTAINER.productId, resourceType: 'AzureContainer', offerId: CONTOSO_CONTAINER.offerId, name: 'Contoso Container' },
-      { productId: CONTOSO_VM.productId, resourceType: 'AzureThirdPartyVirtualMachine', offerId: CONTOSO_VM.offerId, name: 'Contoso VM' },
+      {
+        productId: CONTOSO_SAAS.productId,
+        resourceType: 'SoftwareAsAService',
+        offerId: CONTOSO_SAAS.offerId,
+        name: 'Contoso SaaS'
+      },
+      {
+        productId: CONTOSO_CONTAINER.productId,
+        resourceType: 'AzureContainer',
+        offerId: CONTOSO_CONTAINER.offerId,
+        name: 'Contoso Container'
+      },
+      {
+        productId: CONTOSO_VM.productId,
+        resourceType: 'AzureThirdPartyVirtualMachine',
+        offerId: CONTOSO_VM.offerId,
+        name: 'Contoso VM'
+      },
       {
         productId: FAILING_VALIDATION_APP.productId,
         resourceType: 'AzureApplication',

@@ -33,10 +33,12 @@ export function validateSeed(data: unknown, where: string): Seed {
       if (typeof a.clientId !== 'string') fail(`${at}.apps[${ai}]`, 'clientId is required')
       a.displayName ??= a.clientId
       if (a.partnerCenterRole === undefined) a.partnerCenterRole = null
-      if (![null, 'Manager', 'Developer'].includes(a.partnerCenterRole)) fail(`${at}.apps[${ai}]`, "partnerCenterRole must be 'Manager', 'Developer' or null")
+      if (![null, 'Manager', 'Developer'].includes(a.partnerCenterRole))
+        fail(`${at}.apps[${ai}]`, "partnerCenterRole must be 'Manager', 'Developer' or null")
       a.secrets ??= []
       for (const [si, s] of a.secrets.entries()) {
-        if (typeof s.value !== 'string' || typeof s.id !== 'string') fail(`${at}.apps[${ai}].secrets[${si}]`, 'id and value are required')
+        if (typeof s.value !== 'string' || typeof s.id !== 'string')
+          fail(`${at}.apps[${ai}].secrets[${si}]`, 'id and value are required')
       }
     }
   }
@@ -46,7 +48,8 @@ export function validateSeed(data: unknown, where: string): Seed {
       fail(at, 'offerId, resourceType and name are required')
     }
     for (const [pi, p] of (o.plans ?? []).entries()) {
-      if (typeof p.planId !== 'string' || typeof p.name !== 'string') fail(`${at}.plans[${pi}]`, 'planId and name are required')
+      if (typeof p.planId !== 'string' || typeof p.name !== 'string')
+        fail(`${at}.plans[${pi}]`, 'planId and name are required')
       if (p.subType && !['solution-template', 'managed-application'].includes(p.subType)) {
         fail(`${at}.plans[${pi}]`, "subType must be 'solution-template' or 'managed-application'")
       }
@@ -56,6 +59,7 @@ export function validateSeed(data: unknown, where: string): Seed {
     }
   }
   const n = seed.generate?.offers
-  if (n !== undefined && !(Number.isInteger(n) && n >= 0)) fail(`${where}: generate.offers`, 'must be a non-negative integer')
+  if (n !== undefined && !(Number.isInteger(n) && n >= 0))
+    fail(`${where}: generate.offers`, 'must be a non-negative integer')
   return seed
 }

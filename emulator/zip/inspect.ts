@@ -67,7 +67,8 @@ export function readCentralDirectory(fd: number): ZipEntry[] {
     cdSize = Number(z.readBigUInt64LE(40))
     cdOffset = Number(z.readBigUInt64LE(48))
   }
-  if (cdSize > MAX_CENTRAL_DIRECTORY || cdOffset + cdSize > size) throw new ZipError('central directory out of bounds')
+  if (cdSize > MAX_CENTRAL_DIRECTORY || cdOffset + cdSize > size)
+    throw new ZipError('central directory out of bounds')
   const cd = readAt(fd, cdOffset, cdSize)
   const entries: ZipEntry[] = []
   let p = 0
@@ -111,7 +112,8 @@ export function readCentralDirectory(fd: number): ZipEntry[] {
 
 export function readEntry(fd: number, entry: ZipEntry): Buffer {
   if (entry.flags & 1) throw new ZipError(`${entry.name} is encrypted`)
-  if (entry.compressedSize > MAX_ENTRY_BYTES || entry.uncompressedSize > MAX_ENTRY_BYTES) throw new ZipError(`${entry.name} is too large`)
+  if (entry.compressedSize > MAX_ENTRY_BYTES || entry.uncompressedSize > MAX_ENTRY_BYTES)
+    throw new ZipError(`${entry.name} is too large`)
   const loc = readAt(fd, entry.localHeaderOffset, 30)
   if (loc.readUInt32LE(0) !== LOC_SIG) throw new ZipError(`corrupt local header of ${entry.name}`)
   const dataStart = entry.localHeaderOffset + 30 + loc.readUInt16LE(26) + loc.readUInt16LE(28)
@@ -134,17 +136,28 @@ export function inspectAzureAppPackage(file: string, displayName: string): Valid
     try {
       entries = readCentralDirectory(fd)
     } catch (e) {
-      return [item('InvalidPackage', `The package '${displayName}' is not a valid zip archive (${(e as Error).message}).`, displayName)]
+      return [
+        item(
+          'InvalidPackage',
+          `The package '${displayName}' is not a valid zip archive (${(e as Error).message}).`,
+          displayName
+        )
+      ]
     }
     const problems: ValidationItem[] = []
     for (const required of REQUIRED_FILES) {
-      const entry = entries.find((x) => x.name === required)
+      const entry = entries.find(x => x.name === required)
       if (!entry) {
-        const nested = entries.find((x) => x.name.toLowerCase().endsWith('/' + required.toLowerCase()) || x.name.toLowerCase() === required.toLowerCase())
+        const nested = entries.find(
+          x =>
+            x.name.toLowerCase().endsWith('/' + required.toLowerCase()) ||
+            x.name.toLowerCase() === required.toLowerCase()
+        )
         problems.push(
           item(
             'MissingRequiredFile',
-            `The package must contain ${required} at the root of the zip` + (nested ? ` (found '${nested.name}').` : '.'),
+            `The package must contain ${required} at the root of the zip` +
+              (nested ? ` (found '${nested.name}').` : '.'),
             required
           )
         )
@@ -152,7 +165,9 @@ export function inspectAzureAppPackage(file: string, displayName: string): Valid
       }
       let parsed: unknown
       try {
-        const text = readEntry(fd, entry).toString('utf8').replace(/^\uFEFF/, '')
+        const text = readEntry(fd, entry)
+          .toString('utf8')
+          .replace(/^\uFEFF/, '')
         parsed = JSON.parse(text)
       } catch (e) {
         problems.push(item('InvalidJson', `${required} is not valid JSON: ${(e as Error).message}`, required))
@@ -170,7 +185,13 @@ export function inspectAzureAppPackage(file: string, displayName: string): Valid
     }
     return problems
   } catch (e) {
-    return [item('InvalidPackage', `The package '${displayName}' could not be read (${(e as Error).message}).`, displayName)]
+    return [
+      item(
+        'InvalidPackage',
+        `The package '${displayName}' could not be read (${(e as Error).message}).`,
+        displayName
+      )
+    ]
   } finally {
     if (fd !== undefined) closeSync(fd)
   }
@@ -182,7 +203,11 @@ export function inspectAzureAppPackage(file: string, displayName: string): Valid
  */
 function hasPartnerUsageAttribution(template: unknown): boolean {
   const resources = (template as { resources?: unknown } | null)?.resources
-  const list = Array.isArray(resources) ? resources : resources && typeof resources === 'object' ? Object.values(resources) : []
+  const list = Array.isArray(resources)
+    ? resources
+    : resources && typeof resources === 'object'
+      ? Object.values(resources)
+      : []
   return list.some(r => {
     const res = r as { type?: unknown; name?: unknown }
     return (

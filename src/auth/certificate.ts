@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, constants, randomUUID, sign, X509Certificate, type KeyObject } from 'node:crypto'
+import {
+  createHash,
+  createPrivateKey,
+  constants,
+  randomUUID,
+  sign,
+  X509Certificate,
+  type KeyObject
+} from 'node:crypto'
 import { InputError } from '../errors.js'
 
 /**
@@ -20,7 +28,10 @@ export function loadCertificate(pem: string, now = new Date()): LoadedCertificat
   const keyBlock = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]+?-----END \1PRIVATE KEY-----/.exec(pem)?.[0]
   if (!keyBlock) throw new InputError(INPUT, 'holds no PEM private key block.')
   if (/ENCRYPTED PRIVATE KEY/.test(keyBlock)) {
-    throw new InputError(INPUT, 'the private key is encrypted; give it unencrypted (keep the PEM in a secret).')
+    throw new InputError(
+      INPUT,
+      'the private key is encrypted; give it unencrypted (keep the PEM in a secret).'
+    )
   }
   let key: KeyObject
   try {
@@ -29,7 +40,10 @@ export function loadCertificate(pem: string, now = new Date()): LoadedCertificat
     throw new InputError(INPUT, `the private key cannot be read (${(error as Error).message}).`)
   }
   if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'rsa-pss') {
-    throw new InputError(INPUT, `the key is ${key.asymmetricKeyType}; Microsoft Entra certificate credentials need an RSA key.`)
+    throw new InputError(
+      INPUT,
+      `the key is ${key.asymmetricKeyType}; Microsoft Entra certificate credentials need an RSA key.`
+    )
   }
   // The first certificate is the app's; a chain may follow.
   const certBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0]
@@ -41,12 +55,19 @@ export function loadCertificate(pem: string, now = new Date()): LoadedCertificat
     throw new InputError(INPUT, `the certificate cannot be read (${(error as Error).message}).`)
   }
   if (!certificate.checkPrivateKey(key)) {
-    throw new InputError(INPUT, `the private key does not belong to the certificate (${certificate.subject.replace(/\n/g, ', ')}).`)
+    throw new InputError(
+      INPUT,
+      `the private key does not belong to the certificate (${certificate.subject.replace(/\n/g, ', ')}).`
+    )
   }
   const notAfter = new Date(certificate.validTo)
   const notBefore = new Date(certificate.validFrom)
   if (notAfter.getTime() < now.getTime()) {
-    throw new InputError(INPUT, `the certificate expired on ${notAfter.toISOString()}.`, 'Create a new certificate and upload it to the app registration.')
+    throw new InputError(
+      INPUT,
+      `the certificate expired on ${notAfter.toISOString()}.`,
+      'Create a new certificate and upload it to the app registration.'
+    )
   }
   if (notBefore.getTime() > now.getTime()) {
     throw new InputError(INPUT, `the certificate is not valid before ${notBefore.toISOString()}.`)
@@ -56,10 +77,23 @@ export function loadCertificate(pem: string, now = new Date()): LoadedCertificat
 }
 
 /** A client assertion for one token request; `audience` is the token endpoint it is sent to. */
-export function createClientAssertion(cert: LoadedCertificate, clientId: string, audience: string, nowMs = Date.now()): string {
+export function createClientAssertion(
+  cert: LoadedCertificate,
+  clientId: string,
+  audience: string,
+  nowMs = Date.now()
+): string {
   const now = Math.floor(nowMs / 1000)
   const header = { alg: 'PS256', typ: 'JWT', 'x5t#S256': cert.thumbprintSha256 }
-  const claims = { aud: audience, iss: clientId, sub: clientId, jti: randomUUID(), nbf: now, iat: now, exp: now + 600 }
+  const claims = {
+    aud: audience,
+    iss: clientId,
+    sub: clientId,
+    jti: randomUUID(),
+    nbf: now,
+    iat: now,
+    exp: now + 600
+  }
   const signingInput = `${base64url(header)}.${base64url(claims)}`
   const signature = sign('sha256', Buffer.from(signingInput), {
     key: cert.key,

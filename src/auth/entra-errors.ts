@@ -16,7 +16,7 @@ export interface SignInContext {
 export function entraHint(code: number | undefined, ctx: SignInContext): string | undefined {
   switch (code) {
     case 7000215:
-      return 'The client secret is wrong. Put the secret\'s Value (shown once, when it is created) in `client-secret`, not its Secret ID; create a new secret under App registrations → Certificates & secrets if the value is lost.'
+      return "The client secret is wrong. Put the secret's Value (shown once, when it is created) in `client-secret`, not its Secret ID; create a new secret under App registrations → Certificates & secrets if the value is lost."
     case 7000222:
       return 'The client secret has expired. Create a new one under App registrations → Certificates & secrets and update the repository secret.'
     case 700016:

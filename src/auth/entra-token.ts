@@ -16,7 +16,10 @@ export interface AccessToken {
 /** Form fields that prove who we are: a secret, or a signed assertion. */
 export type ClientCredentialFields =
   | { client_secret: string }
-  | { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'; client_assertion: string }
+  | {
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+      client_assertion: string
+    }
 
 export interface TokenRequest {
   authorityHost: string
@@ -34,7 +37,11 @@ export function tokenEndpoint(authorityHost: string, tenantId: string): string {
 }
 
 /** Client-credentials grant at the v2 endpoint. Accepts v1-style string numerics as well. */
-export async function requestAccessToken(transport: Transport, request: TokenRequest, now = Date.now()): Promise<AccessToken> {
+export async function requestAccessToken(
+  transport: Transport,
+  request: TokenRequest,
+  now = Date.now()
+): Promise<AccessToken> {
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: request.clientId,
@@ -87,11 +94,12 @@ function signInError(error: unknown, request: TokenRequest): unknown {
   if (!(error instanceof HttpError)) return error
   const code = entraCode(error)
   const hint = entraHint(code, request.context)
-  const reason = error.details.api.message ?? (error.status ? `HTTP ${error.status}` : error.details.networkCode)
+  const reason =
+    error.details.api.message ?? (error.status ? `HTTP ${error.status}` : error.details.networkCode)
   const message = `Sign-in to Microsoft Entra ID failed (${request.context.credentialKind}, tenant ${request.tenantId}, client ${request.clientId}): ${reason}`
   if (error.status === undefined) {
     return new ActionError(`${message}. ${error.message}`, {
-      hint: 'Check `authority-host` and the runner\'s network access to it.',
+      hint: "Check `authority-host` and the runner's network access to it.",
       cause: error
     })
   }

@@ -25,18 +25,24 @@ export async function fetchGitHubOidcToken(
   env: NodeJS.ProcessEnv = process.env
 ): Promise<OidcToken> {
   if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    throw new ActionError('No client secret or certificate was given, and GitHub OIDC is not available to this job.', {
-      hint: 'Add `permissions: id-token: write` to the workflow or job to sign in without secrets (and a federated credential to the app registration), or pass `client-secret` or `client-certificate`.'
-    })
+    throw new ActionError(
+      'No client secret or certificate was given, and GitHub OIDC is not available to this job.',
+      {
+        hint: 'Add `permissions: id-token: write` to the workflow or job to sign in without secrets (and a federated credential to the app registration), or pass `client-secret` or `client-certificate`.'
+      }
+    )
   }
   let token: string
   try {
     token = await fetcher(audience)
   } catch (error) {
-    throw new ActionError(`Could not get a GitHub OIDC token for audience '${audience}': ${(error as Error).message}`, {
-      hint: 'Check `permissions: id-token: write`, and that the `audience` input matches the federated credential (default api://AzureADTokenExchange).',
-      cause: error
-    })
+    throw new ActionError(
+      `Could not get a GitHub OIDC token for audience '${audience}': ${(error as Error).message}`,
+      {
+        hint: 'Check `permissions: id-token: write`, and that the `audience` input matches the federated credential (default api://AzureADTokenExchange).',
+        cause: error
+      }
+    )
   }
   registerSecret(token)
   core.setSecret(token)

@@ -4,7 +4,13 @@ import type { Credential } from '../inputs.js'
 import type { TokenSource, Transport } from '../http/transport.js'
 import { createClientAssertion, loadCertificate, type LoadedCertificate } from './certificate.js'
 import type { SignInContext } from './entra-errors.js'
-import { entraCode, requestAccessToken, tokenEndpoint, type AccessToken, type ClientCredentialFields } from './entra-token.js'
+import {
+  entraCode,
+  requestAccessToken,
+  tokenEndpoint,
+  type AccessToken,
+  type ClientCredentialFields
+} from './entra-token.js'
 import { fetchGitHubOidcToken, type IdTokenFetcher, type OidcToken } from './github-oidc.js'
 
 export const RESOURCES = {
@@ -45,7 +51,8 @@ export class TokenProvider {
   constructor(private readonly options: TokenProviderOptions) {
     this.clock = options.clock ?? systemClock
     // A bad certificate fails here, before any request.
-    if (options.credential.kind === 'certificate') this.certificate = loadCertificate(options.credential.pem, new Date(this.clock.now()))
+    if (options.credential.kind === 'certificate')
+      this.certificate = loadCertificate(options.credential.pem, new Date(this.clock.now()))
   }
 
   /** A TokenSource for the transport: its tokens, and a way to drop one the service refused. */
@@ -98,7 +105,10 @@ export class TokenProvider {
       return await this.requestOnce(resource)
     } catch (error) {
       // An OIDC token too old to use (AADSTS700024) is fetched again, once.
-      if (this.options.credential.kind === 'oidc' && entraCode((error as { cause?: unknown }).cause) === 700024) {
+      if (
+        this.options.credential.kind === 'oidc' &&
+        entraCode((error as { cause?: unknown }).cause) === 700024
+      ) {
         this.oidc = undefined
         return this.requestOnce(resource)
       }
@@ -132,18 +142,35 @@ export class TokenProvider {
       case 'secret':
         return { client_secret: credential.secret }
       case 'certificate': {
-        const assertion = createClientAssertion(this.certificate!, clientId, tokenEndpoint(authorityHost, tenantId), this.clock.now())
+        const assertion = createClientAssertion(
+          this.certificate!,
+          clientId,
+          tokenEndpoint(authorityHost, tenantId),
+          this.clock.now()
+        )
         core.setSecret(assertion)
-        return { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }
+        return {
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: assertion
+        }
       }
       case 'oidc': {
         const expiresAt = (this.oidc?.claims.exp ?? 0) * 1000
         if (!this.oidc || (expiresAt && expiresAt - this.clock.now() < OIDC_MARGIN_MS)) {
-          this.oidc = await fetchGitHubOidcToken(credential.audience, this.options.oidcFetcher, this.options.env)
+          this.oidc = await fetchGitHubOidcToken(
+            credential.audience,
+            this.options.oidcFetcher,
+            this.options.env
+          )
           const { iss, sub, aud, job_workflow_ref } = this.oidc.claims
-          this.info(`GitHub OIDC token: issuer '${iss}', subject '${sub}', audience '${aud}'${job_workflow_ref ? `, workflow '${job_workflow_ref}'` : ''}`)
+          this.info(
+            `GitHub OIDC token: issuer '${iss}', subject '${sub}', audience '${aud}'${job_workflow_ref ? `, workflow '${job_workflow_ref}'` : ''}`
+          )
         }
-        return { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: this.oidc.token }
+        return {
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: this.oidc.token
+        }
       }
     }
   }

@@ -53,7 +53,12 @@ export class ChecksumAccumulator {
       this.blockMd5s.push(this.block.digest('base64'))
       this.block = undefined
     }
-    return { sizeBytes: this.sizeBytes, md5Base64: this.whole.digest('base64'), blockSizeBytes: this.blockSizeBytes, blockMd5s: this.blockMd5s }
+    return {
+      sizeBytes: this.sizeBytes,
+      md5Base64: this.whole.digest('base64'),
+      blockSizeBytes: this.blockSizeBytes,
+      blockMd5s: this.blockMd5s
+    }
   }
 }
 

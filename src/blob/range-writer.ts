@@ -12,7 +12,12 @@ export const BUFFERS_PER_REQUEST = 4
  * reused once the socket has taken them (the write callback). Each attempt reads the range afresh,
  * so a retry resends it from its start; `onBytes` counts what was read, for progress.
  */
-export function fileRangeWriter(filePath: string, start: number, end: number, onAttempt: () => (bytes: number) => void): BodyWriter {
+export function fileRangeWriter(
+  filePath: string,
+  start: number,
+  end: number,
+  onAttempt: () => (bytes: number) => void
+): BodyWriter {
   return {
     async write(sink: Writable): Promise<void> {
       const onBytes = onAttempt()
@@ -25,9 +30,14 @@ export function fileRangeWriter(filePath: string, start: number, end: number, on
       })
       closed.catch(() => undefined)
       try {
-        for (let position = start; position <= end; ) {
+        for (let position = start; position <= end;) {
           const buffer = await Promise.race([buffers.take(), closed])
-          const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - position + 1), position)
+          const { bytesRead } = await file.read(
+            buffer,
+            0,
+            Math.min(buffer.length, end - position + 1),
+            position
+          )
           if (bytesRead === 0) throw new Error(`${filePath} ended at byte ${position}, before ${end + 1}.`)
           position += bytesRead
           onBytes(bytesRead)

@@ -93,21 +93,20 @@ type Outcome = Pick<UploadResult, 'method' | 'blocks' | 'etag'>
 async function putBlob(ctx: UploadContext): Promise<Outcome> {
   log.debug(`Uploading ${ctx.fileName} (${ctx.size} bytes) to ${formatSas(ctx.sas)} with one Put Blob`)
   const { md5Base64 } = ctx.checksums ?? (await fileChecksums(ctx.filePath))
-  const response = await ctx.transport
-    .request({
-      method: 'PUT',
-      url: ctx.sasUrl,
-      operation: `upload ${ctx.fileName}`,
-      retry: 'idempotent',
-      headers: {
-        ...commonHeaders(),
-        'x-ms-blob-type': 'BlockBlob',
-        'content-type': 'application/octet-stream',
-        'content-length': String(ctx.size),
-        'content-md5': md5Base64
-      },
-      body: fileRangeWriter(ctx.filePath, 0, ctx.size - 1, () => ctx.progress.attempt(0))
-    })
+  const response = await ctx.transport.request({
+    method: 'PUT',
+    url: ctx.sasUrl,
+    operation: `upload ${ctx.fileName}`,
+    retry: 'idempotent',
+    headers: {
+      ...commonHeaders(),
+      'x-ms-blob-type': 'BlockBlob',
+      'content-type': 'application/octet-stream',
+      'content-length': String(ctx.size),
+      'content-md5': md5Base64
+    },
+    body: fileRangeWriter(ctx.filePath, 0, ctx.size - 1, () => ctx.progress.attempt(0))
+  })
   ctx.progress.complete(0, ctx.size)
   return { method: 'put-blob', blocks: 0, etag: response.headers.etag }
 }
@@ -125,25 +124,26 @@ async function putBlocks(ctx: UploadContext, blockSizeBytes: number, parallelism
   )
   // A second pass over the file only when no matching checksums came with it.
   const checksums =
-    ctx.checksums?.blockSizeBytes === blockSizeBytes ? ctx.checksums : await fileChecksums(ctx.filePath, blockSizeBytes)
+    ctx.checksums?.blockSizeBytes === blockSizeBytes
+      ? ctx.checksums
+      : await fileChecksums(ctx.filePath, blockSizeBytes)
   const blocks = planBlocks(checksums.sizeBytes, blockSizeBytes, checksums.blockMd5s)
 
   await runPool(blocks, parallelism, async block => {
-    await ctx.transport
-      .request({
-        method: 'PUT',
-        url: withQuery(ctx.sasUrl, { comp: 'block', blockid: block.id }),
-        operation: `upload block ${block.index + 1} of ${blocks.length} of ${ctx.fileName}`,
-        // A block is staged under its ID until committed; sending it again replaces it.
-        retry: 'idempotent',
-        headers: {
-          ...commonHeaders(),
-          'content-type': 'application/octet-stream',
-          'content-length': String(block.sizeBytes),
-          'content-md5': block.md5Base64
-        },
-        body: fileRangeWriter(ctx.filePath, block.start, block.end, () => ctx.progress.attempt(block.index))
-      })
+    await ctx.transport.request({
+      method: 'PUT',
+      url: withQuery(ctx.sasUrl, { comp: 'block', blockid: block.id }),
+      operation: `upload block ${block.index + 1} of ${blocks.length} of ${ctx.fileName}`,
+      // A block is staged under its ID until committed; sending it again replaces it.
+      retry: 'idempotent',
+      headers: {
+        ...commonHeaders(),
+        'content-type': 'application/octet-stream',
+        'content-length': String(block.sizeBytes),
+        'content-md5': block.md5Base64
+      },
+      body: fileRangeWriter(ctx.filePath, block.start, block.end, () => ctx.progress.attempt(block.index))
+    })
     ctx.progress.complete(block.index, block.sizeBytes)
   })
 

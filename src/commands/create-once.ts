@@ -25,7 +25,9 @@ export async function createOnce<T>(options: CreateOnceOptions<T>): Promise<T> {
     } catch (error) {
       if (!(error instanceof HttpError) || !error.details.outcomeUnknown) throw error
       const answer = error.details.status ? `HTTP ${error.details.status}` : error.details.networkCode
-      log.warning(`Creating ${options.what} gave no clear answer (${answer}); checking whether it was created.`)
+      log.warning(
+        `Creating ${options.what} gave no clear answer (${answer}); checking whether it was created.`
+      )
       const found = await options.findCreated()
       if (found) {
         log.info(`${capitalise(options.what)} had been created; going on with it.`)

@@ -26,7 +26,12 @@ export async function listCommand(ctx: RunContext): Promise<Report> {
       const type = canonicalOfferType(product.resourceType)
       // Filtered here as well: the service's type filter has misbehaved before (api README §1.4).
       if (wanted && type !== wanted) continue
-      offers.push({ productId: product.id, offerId: offerIdOf(product) ?? '', name: product.name ?? '', type })
+      offers.push({
+        productId: product.id,
+        offerId: offerIdOf(product) ?? '',
+        name: product.name ?? '',
+        type
+      })
     }
   }
   offers.sort((a, b) => a.offerId.localeCompare(b.offerId) || a.productId.localeCompare(b.productId))
@@ -57,7 +62,10 @@ function offersOutput(offers: OfferSummary[]): string {
   const json = JSON.stringify(offers)
   if (Buffer.byteLength(json) <= OUTPUT_BYTE_LIMIT) return json
   let kept = offers.length
-  while (kept > 0 && Buffer.byteLength(JSON.stringify(offers.slice(0, kept))) > OUTPUT_BYTE_LIMIT) kept = Math.floor(kept * 0.9)
-  log.warning(`The 'offers' output holds the first ${kept} of ${offers.length} offers: GitHub limits outputs to 1 MiB per job. Filter with 'offer-type', or use 'count'.`)
+  while (kept > 0 && Buffer.byteLength(JSON.stringify(offers.slice(0, kept))) > OUTPUT_BYTE_LIMIT)
+    kept = Math.floor(kept * 0.9)
+  log.warning(
+    `The 'offers' output holds the first ${kept} of ${offers.length} offers: GitHub limits outputs to 1 MiB per job. Filter with 'offer-type', or use 'count'.`
+  )
   return JSON.stringify(offers.slice(0, kept))
 }

@@ -17,7 +17,11 @@ export interface PlanState {
  * Reads each plan of a v1 offer with its draft technical configuration. Independent reads go out in
  * parallel: one branch lookup for all plans, then one configuration read per plan at once.
  */
-export async function loadPlanStates(ctx: RunContext, productId: string, options: { waitForBranches?: boolean } = {}): Promise<PlanState[]> {
+export async function loadPlanStates(
+  ctx: RunContext,
+  productId: string,
+  options: { waitForBranches?: boolean } = {}
+): Promise<PlanState[]> {
   const [variants, firstBranches] = await Promise.all([
     ctx.ingestion.listVariants(productId),
     ctx.ingestion.getBranches(productId, 'Package')
@@ -26,7 +30,13 @@ export async function loadPlanStates(ctx: RunContext, productId: string, options
   const plans = variants.filter(v => v.resourceType !== 'AzureTestDriveVariant' && v.externalID)
   // Branches are eventually consistent: right after an offer or plan is created they read empty
   // (api README §1.5). Before writing, read again a few times rather than conclude a plan has no draft.
-  for (let attempt = 1; options.waitForBranches && attempt <= BRANCH_READ_ATTEMPTS && plans.some(v => !branches.some(b => b.variantID === v.id)); attempt++) {
+  for (
+    let attempt = 1;
+    options.waitForBranches &&
+    attempt <= BRANCH_READ_ATTEMPTS &&
+    plans.some(v => !branches.some(b => b.variantID === v.id));
+    attempt++
+  ) {
     await ctx.clock.sleep(BRANCH_RETRY_DELAY_MS * attempt)
     branches = await ctx.ingestion.getBranches(productId, 'Package')
   }
@@ -36,7 +46,13 @@ export async function loadPlanStates(ctx: RunContext, productId: string, options
       const packageConfig = packageBranch
         ? await ctx.ingestion.getPackageConfiguration(productId, packageBranch.currentDraftInstanceID)
         : undefined
-      return { planId: variant.externalID!, variant, packageBranch, packageConfig, version: packageConfig?.version || undefined }
+      return {
+        planId: variant.externalID!,
+        variant,
+        packageBranch,
+        packageConfig,
+        version: packageConfig?.version || undefined
+      }
     })
   )
 }

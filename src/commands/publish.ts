@@ -12,7 +12,10 @@ export async function publishCommand(ctx: RunContext): Promise<Report> {
   if (offer.api === 'product-ingestion') return publishProductIngestion(ctx, offer)
   if (offer.type === 'AzureApplication') return publishAzureApplication(ctx, offer)
   if (ctx.inputs.packagePath) {
-    throw new InputError('package-path', `applies to Azure Application offers; '${offer.offerId}' is a ${offer.type} offer, which has no package. Leave it out to publish the offer's draft.`)
+    throw new InputError(
+      'package-path',
+      `applies to Azure Application offers; '${offer.offerId}' is a ${offer.type} offer, which has no package. Leave it out to publish the offer's draft.`
+    )
   }
   return publishV1Draft(ctx, offer)
 }

@@ -23,7 +23,8 @@ interface SubmissionSummary {
 /** `show`: one offer, its plans with their current versions, and its latest submission. */
 export async function showCommand(ctx: RunContext): Promise<Report> {
   const offer = await resolveOffer(ctx)
-  const { plans, submission } = offer.api === 'ingestion' ? await readV1(ctx, offer) : await readProductIngestion(ctx, offer)
+  const { plans, submission } =
+    offer.api === 'ingestion' ? await readV1(ctx, offer) : await readProductIngestion(ctx, offer)
   log.info(`Offer '${offer.offerId}' (${offer.type}, product ${offer.productId}): ${plans.length} plan(s).`)
 
   const url = partnerCenterUrl(offer.productId)
@@ -31,14 +32,24 @@ export async function showCommand(ctx: RunContext): Promise<Report> {
     {
       table: {
         headers: ['Offer ID', 'Name', 'Type', 'Product ID'],
-        rows: [[{ text: offer.offerId, href: url }, offer.name, findOfferType(offer.type)?.label ?? offer.type, offer.productId]]
+        rows: [
+          [
+            { text: offer.offerId, href: url },
+            offer.name,
+            findOfferType(offer.type)?.label ?? offer.type,
+            offer.productId
+          ]
+        ]
       }
     },
     {
       heading: 'Plans',
       text: plans.length ? undefined : 'This offer has no plans yet.',
       table: plans.length
-        ? { headers: ['Plan ID', 'Name', 'Kind', 'Version'], rows: plans.map(p => [p.planId, p.name, p.subType ?? '', p.version ?? '']) }
+        ? {
+            headers: ['Plan ID', 'Name', 'Kind', 'Version'],
+            rows: plans.map(p => [p.planId, p.name, p.subType ?? '', p.version ?? ''])
+          }
         : undefined
     },
     {
@@ -64,7 +75,10 @@ export async function showCommand(ctx: RunContext): Promise<Report> {
   }
 }
 
-async function readV1(ctx: RunContext, offer: ResolvedOffer): Promise<{ plans: PlanSummary[]; submission?: SubmissionSummary }> {
+async function readV1(
+  ctx: RunContext,
+  offer: ResolvedOffer
+): Promise<{ plans: PlanSummary[]; submission?: SubmissionSummary }> {
   const [states, submissions] = await Promise.all([
     loadPlanStates(ctx, offer.productId),
     ctx.ingestion.listSubmissions(offer.productId)
@@ -78,12 +92,20 @@ async function readV1(ctx: RunContext, offer: ResolvedOffer): Promise<{ plans: P
   }))
   const latest = newestFirst(submissions)[0]
   const submission = latest
-    ? { id: latest.id, state: latest.state, substate: latest.substate, target: latest.targets?.map(t => t.value).join(', ') }
+    ? {
+        id: latest.id,
+        state: latest.state,
+        substate: latest.substate,
+        target: latest.targets?.map(t => t.value).join(', ')
+      }
     : undefined
   return { plans, submission }
 }
 
-async function readProductIngestion(ctx: RunContext, offer: ResolvedOffer): Promise<{ plans: PlanSummary[]; submission?: SubmissionSummary }> {
+async function readProductIngestion(
+  ctx: RunContext,
+  offer: ResolvedOffer
+): Promise<{ plans: PlanSummary[]; submission?: SubmissionSummary }> {
   const [piPlans, submissions] = await Promise.all([
     ctx.productIngestion.listPlans(offer.productId),
     ctx.productIngestion.listSubmissions(offer.productId)
@@ -97,7 +119,12 @@ async function readProductIngestion(ctx: RunContext, offer: ResolvedOffer): Prom
   // The draft reference (`submission/<guid>/0`) is not a submission; the newest real one is.
   const latest = newestFirst(submissions.filter(s => s.target?.targetType !== 'draft'))[0]
   const submission = latest
-    ? { id: latest.id, state: latest.status ?? '', substate: latest.result ?? '', target: latest.target?.targetType }
+    ? {
+        id: latest.id,
+        state: latest.status ?? '',
+        substate: latest.result ?? '',
+        target: latest.target?.targetType
+      }
     : undefined
   return { plans, submission }
 }

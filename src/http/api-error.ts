@@ -53,7 +53,11 @@ function parseErrorString(text: string, parsed: ParsedApiError): ParsedApiError 
   const first = text.indexOf('{')
   const last = text.lastIndexOf('}')
   if (first >= 0 && last > first) {
-    parsed.message = text.slice(0, first).replace(/ResponseContent=\s*$/, '').trim() || undefined
+    parsed.message =
+      text
+        .slice(0, first)
+        .replace(/ResponseContent=\s*$/, '')
+        .trim() || undefined
     mergeInnerJson(text.slice(first, last + 1), parsed)
     return parsed
   }

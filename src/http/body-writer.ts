@@ -14,7 +14,12 @@ export interface BodyWriter {
 }
 
 export function isBodyWriter(body: unknown): body is BodyWriter {
-  return typeof body === 'object' && body !== null && !Buffer.isBuffer(body) && typeof (body as BodyWriter).write === 'function'
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    !Buffer.isBuffer(body) &&
+    typeof (body as BodyWriter).write === 'function'
+  )
 }
 
 export interface RawResponse {
@@ -40,14 +45,22 @@ export function sendWithWriter(
   return new Promise<RawResponse>((resolve, reject) => {
     const request = transport.request(target, { method, headers, agent })
     request.setTimeout(socketTimeoutMs, () => {
-      request.destroy(Object.assign(new Error(`Request timeout: ${target.pathname}`), { code: 'SOCKET_TIMEOUT' }))
+      request.destroy(
+        Object.assign(new Error(`Request timeout: ${target.pathname}`), { code: 'SOCKET_TIMEOUT' })
+      )
     })
     request.on('error', reject)
     request.on('response', response => {
       const chunks: Buffer[] = []
       response.on('data', (chunk: Buffer) => chunks.push(chunk))
       response.on('error', reject)
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }))
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text: Buffer.concat(chunks).toString('utf8')
+        })
+      )
     })
     writer.write(request).then(
       () => request.end(),

@@ -32,9 +32,13 @@ export class HttpError extends ActionError {
 }
 
 function formatMessage(d: HttpErrorDetails): string {
-  const answer = d.status !== undefined ? `HTTP ${d.status}` : `no response (${d.networkCode ?? 'network error'})`
+  const answer =
+    d.status !== undefined ? `HTTP ${d.status}` : `no response (${d.networkCode ?? 'network error'})`
   const reason = describeApiError(d.api)
-  const ids = [d.requestId && `request-id ${d.requestId}`, d.correlationId && `correlation-id ${d.correlationId}`]
+  const ids = [
+    d.requestId && `request-id ${d.requestId}`,
+    d.correlationId && `correlation-id ${d.correlationId}`
+  ]
     .filter(Boolean)
     .join(', ')
   const tries = d.attempts > 1 ? ` after ${d.attempts} attempts` : ''

@@ -54,7 +54,11 @@ export function isRetryableNetworkError(mode: RetryMode, code: string | undefine
 }
 
 /** Exponential backoff with full jitter; `random` is injectable for tests. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1))
   // Never less than half the ceiling, so that a storm of retries still spreads out.
   return Math.round(ceiling / 2 + random() * (ceiling / 2))

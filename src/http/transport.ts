@@ -180,10 +180,21 @@ export class Transport {
     let raw: { status: number; headers: Record<string, string | string[] | undefined>; text: string }
     if (isBodyWriter(spec.body)) {
       headers['user-agent'] = this.options.userAgent
-      raw = await sendWithWriter(spec.url, spec.method, headers, spec.body, client.getAgent(spec.url), this.socketTimeoutMs)
+      raw = await sendWithWriter(
+        spec.url,
+        spec.method,
+        headers,
+        spec.body,
+        client.getAgent(spec.url),
+        this.socketTimeoutMs
+      )
     } else {
       const res: HttpClientResponse = await client.request(spec.method, spec.url, data, headers)
-      raw = { status: res.message.statusCode ?? 0, headers: res.message.headers, text: spec.method === 'HEAD' ? '' : await res.readBody() }
+      raw = {
+        status: res.message.statusCode ?? 0,
+        headers: res.message.headers,
+        text: spec.method === 'HEAD' ? '' : await res.readBody()
+      }
     }
     const responseHeaders: Record<string, string | undefined> = {}
     for (const [name, value] of Object.entries(raw.headers)) {
@@ -219,7 +230,10 @@ export class Transport {
         networkCode: response ? undefined : networkCode(networkError),
         requestId: response?.requestId,
         correlationId:
-          api.correlationId ?? headers['ms-correlationid'] ?? headers['x-ms-correlation-id'] ?? headers['client-request-id'],
+          api.correlationId ??
+          headers['ms-correlationid'] ??
+          headers['x-ms-correlation-id'] ??
+          headers['client-request-id'],
         api,
         // A create whose answer never came, or came as a server error, may still have happened.
         outcomeUnknown: spec.retry === 'create' && (!response || response.status >= 500),

@@ -9,7 +9,11 @@ export function parseServiceUrl(input: string, value: string): URL {
   try {
     url = new URL(value)
   } catch {
-    throw new InputError(input, `'${value}' is not a valid URL.`, 'Give an absolute URL such as https://host/path.')
+    throw new InputError(
+      input,
+      `'${value}' is not a valid URL.`,
+      'Give an absolute URL such as https://host/path.'
+    )
   }
   if (url.username || url.password) {
     throw new InputError(input, 'the URL must not contain credentials.')

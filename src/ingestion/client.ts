@@ -21,8 +21,10 @@ export const PARTNER_CENTER_ROLE_HINT =
 /** Hints for any v1 call: 401/403 mean the app is not (yet) allowed into Partner Center. */
 export function partnerCenterHint(error: HttpError): string | undefined {
   if (error.status === 401 || error.status === 403) return PARTNER_CENTER_ROLE_HINT
-  if (error.status === 429) return 'Partner Center is throttling requests; run again later, or lower how often this workflow runs.'
-  if (error.status !== undefined && error.status >= 500) return 'Partner Center failed on its side; run again later. Quote the request-id if you open a support case.'
+  if (error.status === 429)
+    return 'Partner Center is throttling requests; run again later, or lower how often this workflow runs.'
+  if (error.status !== undefined && error.status >= 500)
+    return 'Partner Center failed on its side; run again later. Quote the request-id if you open a support case.'
   return undefined
 }
 
@@ -44,15 +46,28 @@ export class IngestionClient {
     private readonly auth: TokenSource
   ) {}
 
-  private async call<T>(call: Call): Promise<{ body: T; status: number; headers: Record<string, string | undefined> }> {
+  private async call<T>(
+    call: Call
+  ): Promise<{ body: T; status: number; headers: Record<string, string | undefined> }> {
     const { path, ...spec } = call
     const url = /^https?:/i.test(path) ? path : joinUrl(this.baseUrl, path)
-    const response = await this.transport.request<T>({ ...spec, url, auth: this.auth, hint: spec.hint ?? partnerCenterHint })
+    const response = await this.transport.request<T>({
+      ...spec,
+      url,
+      auth: this.auth,
+      hint: spec.hint ?? partnerCenterHint
+    })
     return { body: response.body, status: response.status, headers: response.headers }
   }
 
   private async get<T>(path: string, operation: string, allow404 = false): Promise<T | undefined> {
-    const response = await this.call<T>({ method: 'GET', path, operation, retry: 'idempotent', allowStatus: allow404 ? [404] : undefined })
+    const response = await this.call<T>({
+      method: 'GET',
+      path,
+      operation,
+      retry: 'idempotent',
+      allowStatus: allow404 ? [404] : undefined
+    })
     return response.status === 404 ? undefined : response.body
   }
 
@@ -62,7 +77,10 @@ export class IngestionClient {
     let page = 0
     while (next) {
       page++
-      const body: Collection<T> | undefined = await this.get<Collection<T>>(next, `${operation} (page ${page})`)
+      const body: Collection<T> | undefined = await this.get<Collection<T>>(
+        next,
+        `${operation} (page ${page})`
+      )
       yield body?.value ?? []
       const link: string | undefined = body?.nextLink ?? body?.['@odata.nextLink']
       next = link ? resolveNextLink(this.baseUrl, link) : undefined
@@ -79,14 +97,22 @@ export class IngestionClient {
 
   /** Every product, page by page; `resourceType` narrows on the server when given. */
   listProductPages(resourceType?: string): AsyncGenerator<Product[]> {
-    const filter = resourceType ? `?$filter=${encodeURIComponent(`ResourceType eq ${odataString(resourceType)}`)}` : ''
+    const filter = resourceType
+      ? `?$filter=${encodeURIComponent(`ResourceType eq ${odataString(resourceType)}`)}`
+      : ''
     return this.pages<Product>(`products${filter}`, 'List offers')
   }
 
   async findProductByOfferId(offerId: string): Promise<Product | undefined> {
     const filter = `externalIDs/Any(i:i/type eq 'AzureOfferId' and i/value eq ${odataString(offerId)})`
-    const products = await this.all<Product>(`products?$filter=${encodeURIComponent(filter)}`, `Find offer '${offerId}'`)
-    return products.find(p => p.externalIDs?.some(e => e.value.toLowerCase() === offerId.toLowerCase())) ?? products[0]
+    const products = await this.all<Product>(
+      `products?$filter=${encodeURIComponent(filter)}`,
+      `Find offer '${offerId}'`
+    )
+    return (
+      products.find(p => p.externalIDs?.some(e => e.value.toLowerCase() === offerId.toLowerCase())) ??
+      products[0]
+    )
   }
 
   getProduct(productId: string): Promise<Product | undefined> {
@@ -100,10 +126,16 @@ export class IngestionClient {
   }
 
   async getBranches(productId: string, module: BranchModule): Promise<Branch[]> {
-    return this.all<Branch>(`products/${productId}/branches/getByModule(module=${module})`, `Read ${module} branches`)
+    return this.all<Branch>(
+      `products/${productId}/branches/getByModule(module=${module})`,
+      `Read ${module} branches`
+    )
   }
 
-  async getPackageConfiguration(productId: string, instanceId: string): Promise<PackageConfiguration | undefined> {
+  async getPackageConfiguration(
+    productId: string,
+    instanceId: string
+  ): Promise<PackageConfiguration | undefined> {
     const body = await this.get<Collection<PackageConfiguration>>(
       `products/${productId}/packageConfigurations/getByInstanceID(instanceID=${instanceId})`,
       'Read the plan technical configuration'
@@ -111,7 +143,11 @@ export class IngestionClient {
     return body?.value?.[0]
   }
 
-  async putPackageConfiguration(productId: string, config: PackageConfiguration, etag: string): Promise<{ config: PackageConfiguration; etag?: string }> {
+  async putPackageConfiguration(
+    productId: string,
+    config: PackageConfiguration,
+    etag: string
+  ): Promise<{ config: PackageConfiguration; etag?: string }> {
     const response = await this.call<PackageConfiguration>({
       method: 'PUT',
       path: `products/${productId}/packageconfigurations/${config.id}`,
@@ -142,7 +178,11 @@ export class IngestionClient {
   }
 
   getPackage(productId: string, packageId: string): Promise<AzurePackage | undefined> {
-    return this.get<AzurePackage>(`products/${productId}/packages/${packageId}`, `Read package ${packageId}`, true)
+    return this.get<AzurePackage>(
+      `products/${productId}/packages/${packageId}`,
+      `Read package ${packageId}`,
+      true
+    )
   }
 
   async markPackageUploaded(productId: string, pkg: AzurePackage): Promise<AzurePackage> {
@@ -166,7 +206,11 @@ export class IngestionClient {
   }
 
   getSubmission(productId: string, submissionId: string): Promise<Submission | undefined> {
-    return this.get<Submission>(`products/${productId}/submissions/${submissionId}`, `Read submission ${submissionId}`, true)
+    return this.get<Submission>(
+      `products/${productId}/submissions/${submissionId}`,
+      `Read submission ${submissionId}`,
+      true
+    )
   }
 
   async createSubmission(productId: string, request: unknown): Promise<Submission> {

@@ -32,7 +32,12 @@ export class Digester {
 
   digest(): Digest {
     const checksums = this.md5.result()
-    return { sizeBytes: this.bytes, sha256: this.sha256.digest('hex'), md5Base64: checksums.md5Base64, checksums }
+    return {
+      sizeBytes: this.bytes,
+      sha256: this.sha256.digest('hex'),
+      md5Base64: checksums.md5Base64,
+      checksums
+    }
   }
 }
 

@@ -21,7 +21,8 @@ export const GRAPH_ROLE_HINT =
 function piHint(error: HttpError): string | undefined {
   if (error.status === 401 || error.status === 403) return GRAPH_ROLE_HINT
   if (error.status === 429) return 'The Product Ingestion API is throttling requests; run again later.'
-  if (error.status !== undefined && error.status >= 500) return 'The Product Ingestion API failed on its side; run again later.'
+  if (error.status !== undefined && error.status >= 500)
+    return 'The Product Ingestion API failed on its side; run again later.'
   return undefined
 }
 
@@ -42,23 +43,45 @@ export class ProductIngestionClient {
   url(path: string, query: Record<string, string | undefined> = {}): string {
     const url = new URL(/^https?:/i.test(path) ? path : joinUrl(this.baseUrl, path))
     if (!url.searchParams.has('$version')) url.searchParams.set('$version', this.version)
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value)
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined) url.searchParams.set(key, value)
     return url.href
   }
 
   private async call<T>(call: Call): Promise<{ body: T; status: number }> {
     const { path, query, ...spec } = call
-    const response = await this.transport.request<T>({ ...spec, url: this.url(path, query), auth: this.auth, hint: spec.hint ?? piHint })
+    const response = await this.transport.request<T>({
+      ...spec,
+      url: this.url(path, query),
+      auth: this.auth,
+      hint: spec.hint ?? piHint
+    })
     return { body: response.body, status: response.status }
   }
 
-  private async get<T>(path: string, operation: string, query?: Record<string, string | undefined>, allow404 = false): Promise<T | undefined> {
-    const response = await this.call<T>({ method: 'GET', path, query, operation, retry: 'idempotent', allowStatus: allow404 ? [404] : undefined })
+  private async get<T>(
+    path: string,
+    operation: string,
+    query?: Record<string, string | undefined>,
+    allow404 = false
+  ): Promise<T | undefined> {
+    const response = await this.call<T>({
+      method: 'GET',
+      path,
+      query,
+      operation,
+      retry: 'idempotent',
+      allowStatus: allow404 ? [404] : undefined
+    })
     return response.status === 404 ? undefined : response.body
   }
 
   /** Every item of a list, following `@nextLink` (an opaque URL; followed as given). */
-  async *pages<T>(path: string, operation: string, query?: Record<string, string | undefined>): AsyncGenerator<T[]> {
+  async *pages<T>(
+    path: string,
+    operation: string,
+    query?: Record<string, string | undefined>
+  ): AsyncGenerator<T[]> {
     let body = await this.get<PiList<T>>(path, operation, query)
     for (;;) {
       yield body?.value ?? []
@@ -92,9 +115,23 @@ export class ProductIngestionClient {
     return this.all<PiPlan>('plan', 'List plans', { product: `product/${productGuid}` })
   }
 
-  async getResourceTree(productGuid: string, targetType?: 'draft' | 'preview' | 'live'): Promise<ResourceTree> {
-    const tree = await this.get<ResourceTree>(`resource-tree/product/${productGuid}`, 'Read the offer resource tree', { targetType })
-    return tree ?? { $schema: schemaUri('resource-tree'), root: `product/${productGuid}`, target: { targetType: targetType ?? 'draft' }, resources: [] }
+  async getResourceTree(
+    productGuid: string,
+    targetType?: 'draft' | 'preview' | 'live'
+  ): Promise<ResourceTree> {
+    const tree = await this.get<ResourceTree>(
+      `resource-tree/product/${productGuid}`,
+      'Read the offer resource tree',
+      { targetType }
+    )
+    return (
+      tree ?? {
+        $schema: schemaUri('resource-tree'),
+        root: `product/${productGuid}`,
+        target: { targetType: targetType ?? 'draft' },
+        resources: []
+      }
+    )
   }
 
   listSubmissions(productGuid: string): Promise<PiSubmission[]> {
@@ -114,12 +151,20 @@ export class ProductIngestionClient {
   }
 
   async getJobStatus(jobId: string): Promise<ConfigureStatus> {
-    const body = await this.get<Record<string, unknown>>(`configure/${jobId}/status`, `Read configure job ${jobId}`)
+    const body = await this.get<Record<string, unknown>>(
+      `configure/${jobId}/status`,
+      `Read configure job ${jobId}`
+    )
     return normalizeStatus(body ?? {})
   }
 
   async getJobDetail(jobId: string): Promise<ConfigureDetail | undefined> {
-    const body = await this.get<ConfigureDetail>(`configure/${jobId}`, `Read configure job ${jobId} detail`, undefined, true)
+    const body = await this.get<ConfigureDetail>(
+      `configure/${jobId}`,
+      `Read configure job ${jobId} detail`,
+      undefined,
+      true
+    )
     return body ? { ...body, resources: body.resources ?? [] } : undefined
   }
 

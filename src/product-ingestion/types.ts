@@ -5,7 +5,8 @@ export const SCHEMA_HOST = 'https://schema.mp.microsoft.com/schema'
 /** `$version` sent on every call: the newest schema version the service may answer with. */
 export const API_VERSION = '2022-03-01-preview3'
 
-export const schemaUri = (type: string, version = '2022-03-01-preview2'): string => `${SCHEMA_HOST}/${type}/${version}`
+export const schemaUri = (type: string, version = '2022-03-01-preview2'): string =>
+  `${SCHEMA_HOST}/${type}/${version}`
 
 export interface PiResource {
   $schema: string

@@ -7,7 +7,10 @@ import type { Report } from './report.js'
 export const OUTPUT_BYTE_LIMIT = 512 * 1024
 
 /** Sets every output and writes the job summary. Safe without GITHUB_STEP_SUMMARY (local runs). */
-export async function writeReport(report: Report, failure?: { message: string; hint?: string }): Promise<void> {
+export async function writeReport(
+  report: Report,
+  failure?: { message: string; hint?: string }
+): Promise<void> {
   for (const [name, value] of Object.entries(report.outputs)) {
     if (value === undefined) continue
     core.setOutput(name, redact(value))

@@ -5,19 +5,36 @@ import { log } from '../../log.js'
 import { partnerCenterUrl, type Report, type Section } from '../../report/report.js'
 import { newestFirst } from '../plan-state.js'
 import type { ResolvedOffer } from '../resolve-offer.js'
-import { describeSubmission, isFailed, isInProgress, isLive, isPreviewReady, submissionFailure, waitForSubmission } from './submissions.js'
+import {
+  describeSubmission,
+  isFailed,
+  isInProgress,
+  isLive,
+  isPreviewReady,
+  submissionFailure,
+  waitForSubmission
+} from './submissions.js'
 
 /** go-live, status and cancel for v1 offers: act on `submission-id`, or on the newest fitting one. */
 
-async function pickSubmission(ctx: RunContext, offer: ResolvedOffer, fits: (s: Submission) => boolean, none: string): Promise<Submission> {
+async function pickSubmission(
+  ctx: RunContext,
+  offer: ResolvedOffer,
+  fits: (s: Submission) => boolean,
+  none: string
+): Promise<Submission> {
   const id = ctx.inputs.submissionId
   if (id) {
     const found = await ctx.ingestion.getSubmission(offer.productId, id)
-    if (!found) throw new InputError('submission-id', `submission ${id} does not exist for offer '${offer.offerId}'.`)
+    if (!found)
+      throw new InputError('submission-id', `submission ${id} does not exist for offer '${offer.offerId}'.`)
     return found
   }
   const found = newestFirst(await ctx.ingestion.listSubmissions(offer.productId)).find(fits)
-  if (!found) throw new ActionError(none, { hint: 'Run `command: show` to see the latest submission, or give `submission-id`.' })
+  if (!found)
+    throw new ActionError(none, {
+      hint: 'Run `command: show` to see the latest submission, or give `submission-id`.'
+    })
   return found
 }
 
@@ -34,23 +51,42 @@ function outputs(offer: ResolvedOffer, s: Submission): Report['outputs'] {
 }
 
 export async function goLiveAzureApplication(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
-  const candidate = await pickSubmission(ctx, offer, isPreviewReady, `Offer '${offer.offerId}' has no submission ready to go live (Published/ReadyToPublish).`)
+  const candidate = await pickSubmission(
+    ctx,
+    offer,
+    isPreviewReady,
+    `Offer '${offer.offerId}' has no submission ready to go live (Published/ReadyToPublish).`
+  )
   if (isLive(candidate)) {
     log.info(`Submission ${candidate.id} is already live.`)
-    return { title: `${offer.offerId}: already live`, outputs: outputs(offer, candidate), sections: [{ text: `Submission \`${candidate.id}\` is already live (${describeSubmission(candidate)}).` }] }
+    return {
+      title: `${offer.offerId}: already live`,
+      outputs: outputs(offer, candidate),
+      sections: [
+        { text: `Submission \`${candidate.id}\` is already live (${describeSubmission(candidate)}).` }
+      ]
+    }
   }
   if (!isPreviewReady(candidate)) {
-    throw new ActionError(`Submission ${candidate.id} cannot go live: it is ${describeSubmission(candidate)}, not ready to publish.`, {
-      hint: 'Wait for the preview (`command: status` with `wait: true`), then run go-live again.'
-    })
+    throw new ActionError(
+      `Submission ${candidate.id} cannot go live: it is ${describeSubmission(candidate)}, not ready to publish.`,
+      {
+        hint: 'Wait for the preview (`command: status` with `wait: true`), then run go-live again.'
+      }
+    )
   }
   if (ctx.inputs.dryRun) {
-    return { title: `${offer.offerId}: dry run`, outputs: outputs(offer, candidate), sections: [{ text: `Dry run: submission \`${candidate.id}\` would go live.` }] }
+    return {
+      title: `${offer.offerId}: dry run`,
+      outputs: outputs(offer, candidate),
+      sections: [{ text: `Dry run: submission \`${candidate.id}\` would go live.` }]
+    }
   }
   const promoted = await ctx.ingestion.promoteSubmission(offer.productId, candidate.id)
   let submission: Submission = promoted?.id ? promoted : candidate
   log.info(`Submission ${submission.id}: go-live requested.`)
-  if (ctx.inputs.wait) submission = await waitForSubmission(ctx, offer.productId, submission, 'the offer to go live', isLive)
+  if (ctx.inputs.wait)
+    submission = await waitForSubmission(ctx, offer.productId, submission, 'the offer to go live', isLive)
   return {
     title: `${offer.offerId}: ${isLive(submission) ? 'live' : 'going live'}`,
     outputs: outputs(offer, submission),
@@ -59,9 +95,20 @@ export async function goLiveAzureApplication(ctx: RunContext, offer: ResolvedOff
 }
 
 export async function statusAzureApplication(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
-  let submission = await pickSubmission(ctx, offer, () => true, `Offer '${offer.offerId}' has no submission yet.`)
+  let submission = await pickSubmission(
+    ctx,
+    offer,
+    () => true,
+    `Offer '${offer.offerId}' has no submission yet.`
+  )
   if (ctx.inputs.wait && isInProgress(submission)) {
-    submission = await waitForSubmission(ctx, offer.productId, submission, 'the submission to finish', s => !isInProgress(s) || isPreviewReady(s))
+    submission = await waitForSubmission(
+      ctx,
+      offer.productId,
+      submission,
+      'the submission to finish',
+      s => !isInProgress(s) || isPreviewReady(s)
+    )
   }
   const workflow = await ctx.ingestion.getWorkflowDetails(offer.productId, submission.id)
   if (isFailed(submission)) {
@@ -72,20 +119,38 @@ export async function statusAzureApplication(ctx: RunContext, offer: ResolvedOff
   return {
     title: `${offer.offerId}: submission ${submission.id}`,
     outputs: outputs(offer, submission),
-    sections: [{ text: `Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.` }, ...workflowSections(workflow)]
+    sections: [
+      { text: `Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.` },
+      ...workflowSections(workflow)
+    ]
   }
 }
 
 export async function cancelAzureApplication(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
-  const submission = await pickSubmission(ctx, offer, isInProgress, `Offer '${offer.offerId}' has no submission in progress to cancel.`)
+  const submission = await pickSubmission(
+    ctx,
+    offer,
+    isInProgress,
+    `Offer '${offer.offerId}' has no submission in progress to cancel.`
+  )
   if (!isInProgress(submission)) {
-    throw new ActionError(`Submission ${submission.id} is ${describeSubmission(submission)}; only a submission in progress can be cancelled.`)
+    throw new ActionError(
+      `Submission ${submission.id} is ${describeSubmission(submission)}; only a submission in progress can be cancelled.`
+    )
   }
   if (ctx.inputs.dryRun) {
-    return { title: `${offer.offerId}: dry run`, outputs: outputs(offer, submission), sections: [{ text: `Dry run: submission \`${submission.id}\` would be cancelled.` }] }
+    return {
+      title: `${offer.offerId}: dry run`,
+      outputs: outputs(offer, submission),
+      sections: [{ text: `Dry run: submission \`${submission.id}\` would be cancelled.` }]
+    }
   }
   await ctx.ingestion.deleteSubmission(offer.productId, submission.id)
-  const after = (await ctx.ingestion.getSubmission(offer.productId, submission.id)) ?? { ...submission, state: 'Cancelled', substate: 'Cancelled' }
+  const after = (await ctx.ingestion.getSubmission(offer.productId, submission.id)) ?? {
+    ...submission,
+    state: 'Cancelled',
+    substate: 'Cancelled'
+  }
   log.info(`Submission ${submission.id} cancelled (${describeSubmission(after)}).`)
   return {
     title: `${offer.offerId}: submission ${submission.id} cancelled`,
@@ -96,7 +161,20 @@ export async function cancelAzureApplication(ctx: RunContext, offer: ResolvedOff
 
 /** The submission's workflow steps (validation, preview creation, certification, publish) as a table. */
 export function workflowSections(workflow: WorkflowDetail[]): Section[] {
-  const steps = workflow.flatMap(w => (w.workflowSteps ?? []).map(step => [w.targetEnvironment ?? w.type ?? '', step.name, step.state, step.startDateTimeInUtc ?? '', step.completeDateTimeInUtc ?? '']))
+  const steps = workflow.flatMap(w =>
+    (w.workflowSteps ?? []).map(step => [
+      w.targetEnvironment ?? w.type ?? '',
+      step.name,
+      step.state,
+      step.startDateTimeInUtc ?? '',
+      step.completeDateTimeInUtc ?? ''
+    ])
+  )
   if (!steps.length) return []
-  return [{ heading: 'Workflow', table: { headers: ['Target', 'Step', 'State', 'Started', 'Completed'], rows: steps } }]
+  return [
+    {
+      heading: 'Workflow',
+      table: { headers: ['Target', 'Step', 'State', 'Started', 'Completed'], rows: steps }
+    }
+  ]
 }

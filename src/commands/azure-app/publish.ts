@@ -8,7 +8,15 @@ import { loadPlanStates, type PlanState } from '../plan-state.js'
 import type { ResolvedOffer } from '../resolve-offer.js'
 import { workflowSections } from './lifecycle.js'
 import { selectPlans } from './plan-selection.js'
-import { buildSubmissionRequest, createSubmissionOnce, describeSubmission, isLive, isPreviewReady, resolveConflict, waitForSubmission } from './submissions.js'
+import {
+  buildSubmissionRequest,
+  createSubmissionOnce,
+  describeSubmission,
+  isLive,
+  isPreviewReady,
+  resolveConflict,
+  waitForSubmission
+} from './submissions.js'
 import { loadTechnicalConfiguration, type ManagedAppSettings } from './technical-configuration.js'
 import { updatePlans } from './update-plans.js'
 import { uploadPackage } from './upload-package.js'
@@ -30,41 +38,67 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
   }
 
   // 1. Checks, before any write ---------------------------------------------------------------------
-  if (!inputs.packagePath) throw new InputError('package-path', 'is required to publish an Azure Application offer: a .zip or a folder.')
+  if (!inputs.packagePath)
+    throw new InputError(
+      'package-path',
+      'is required to publish an Azure Application offer: a .zip or a folder.'
+    )
   if (!inputs.version) {
-    throw new InputError('version', 'is not set and the run was not started by a version tag (v1.2.3).', 'Set `version`, or run on a tag push such as v1.2.3.')
+    throw new InputError(
+      'version',
+      'is not set and the run was not started by a version tag (v1.2.3).',
+      'Set `version`, or run on a tag push such as v1.2.3.'
+    )
   }
   const version = inputs.version
-  const settings: ManagedAppSettings | undefined = inputs.technicalConfigurationPath ? await loadTechnicalConfiguration(inputs.technicalConfigurationPath) : undefined
+  const settings: ManagedAppSettings | undefined = inputs.technicalConfigurationPath
+    ? await loadTechnicalConfiguration(inputs.technicalConfigurationPath)
+    : undefined
 
-  const { plans, submissions, packages, prepared } = await step('Read the offer and check the package', async () => {
-    const preparing = preparePackage(inputs.packagePath!)
-    try {
-      const [allPlans, submissions, packages, prepared] = await Promise.all([
-        loadPlanStates(ctx, offer.productId, { waitForBranches: true }),
-        ctx.ingestion.listSubmissions(offer.productId),
-        ctx.ingestion.listPackages(offer.productId),
-        preparing
-      ])
-      return { plans: selectPlans(allPlans, inputs.planIds), submissions, packages, prepared }
-    } catch (error) {
-      // A zip made from a folder is removed even when a read beside it failed.
-      await preparing.then(p => p.cleanup(), () => undefined)
-      throw error
+  const { plans, submissions, packages, prepared } = await step(
+    'Read the offer and check the package',
+    async () => {
+      const preparing = preparePackage(inputs.packagePath!)
+      try {
+        const [allPlans, submissions, packages, prepared] = await Promise.all([
+          loadPlanStates(ctx, offer.productId, { waitForBranches: true }),
+          ctx.ingestion.listSubmissions(offer.productId),
+          ctx.ingestion.listPackages(offer.productId),
+          preparing
+        ])
+        return { plans: selectPlans(allPlans, inputs.planIds), submissions, packages, prepared }
+      } catch (error) {
+        // A zip made from a folder is removed even when a read beside it failed.
+        await preparing.then(
+          p => p.cleanup(),
+          () => undefined
+        )
+        throw error
+      }
     }
-  })
+  )
   try {
     if (settings && !plans.some(p => p.variant.subType === 'managed-application')) {
-      throw new InputError('technical-configuration', 'applies to managed-application plans, and none of the selected plans is one.')
+      throw new InputError(
+        'technical-configuration',
+        'applies to managed-application plans, and none of the selected plans is one.'
+      )
     }
     checkVersionIsHigher(version, plans)
-    const blocking = inputs.target === 'draft' ? undefined : await resolveConflict(ctx, offer.productId, submissions, inputs.dryRun)
+    const blocking =
+      inputs.target === 'draft'
+        ? undefined
+        : await resolveConflict(ctx, offer.productId, submissions, inputs.dryRun)
 
     if (inputs.dryRun) return dryRunReport(ctx, offer, plans, prepared, version, blocking?.id)
 
     // 2. Package and plans (the draft) --------------------------------------------------------------
-    const uploaded = await step('Upload the package', () => uploadPackage(ctx, offer.productId, prepared, new Set(packages.map(p => p.id))))
-    await step('Update the plans', () => updatePlans(ctx, offer.productId, plans, uploaded.pkg.id, version, settings))
+    const uploaded = await step('Upload the package', () =>
+      uploadPackage(ctx, offer.productId, prepared, new Set(packages.map(p => p.id)))
+    )
+    await step('Update the plans', () =>
+      updatePlans(ctx, offer.productId, plans, uploaded.pkg.id, version, settings)
+    )
 
     const base = {
       'product-id': offer.productId,
@@ -77,43 +111,82 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
     }
     const sections = (submissionLine?: string): Section[] => [
       { table: planTable(plans, version) },
-      { text: `Package \`${prepared.fileName}\` (${(prepared.sizeBytes / 1024 / 1024).toFixed(2)} MiB, sha256 \`${prepared.sha256.slice(0, 16)}…\`) is package \`${uploaded.pkg.id}\`.` },
+      {
+        text: `Package \`${prepared.fileName}\` (${(prepared.sizeBytes / 1024 / 1024).toFixed(2)} MiB, sha256 \`${prepared.sha256.slice(0, 16)}…\`) is package \`${uploaded.pkg.id}\`.`
+      },
       ...(submissionLine ? [{ heading: 'Submission', text: submissionLine }] : []),
-      { heading: 'Steps', table: { headers: ['Step', 'Took'], rows: [...steps.map(([n, ms]) => [n, formatDuration(ms)]), ['Total', formatDuration(ctx.clock.now() - started)]] } }
+      {
+        heading: 'Steps',
+        table: {
+          headers: ['Step', 'Took'],
+          rows: [
+            ...steps.map(([n, ms]) => [n, formatDuration(ms)]),
+            ['Total', formatDuration(ctx.clock.now() - started)]
+          ]
+        }
+      }
     ]
     if (inputs.target === 'draft') {
-      return { title: `${offer.offerId} ${version}: draft updated`, outputs: base, sections: [...sections(), { text: 'Target `draft`: the draft was changed; nothing was submitted.' }] }
+      return {
+        title: `${offer.offerId} ${version}: draft updated`,
+        outputs: base,
+        sections: [...sections(), { text: 'Target `draft`: the draft was changed; nothing was submitted.' }]
+      }
     }
 
     // 3. Preview, then live ---------------------------------------------------------------------------
     let submission = await step('Submit to preview', async () => {
       const notes = `Version ${version} published by partner-center-publish${process.env.GITHUB_REPOSITORY ? ` from ${process.env.GITHUB_REPOSITORY}@${(process.env.GITHUB_SHA ?? '').slice(0, 7)}` : ''}.`
       const request = await buildSubmissionRequest(ctx, offer.productId, notes)
-      const created = await createSubmissionOnce(ctx, offer.productId, request, new Set(submissions.map(s => s.id)))
+      const created = await createSubmissionOnce(
+        ctx,
+        offer.productId,
+        request,
+        new Set(submissions.map(s => s.id))
+      )
       log.info(`Submission ${created.id} created (${describeSubmission(created)}).`)
       return created
     })
-    ctx.progress.describe = () => `submission ${submission.id} of offer ${offer.offerId} was ${describeSubmission(submission)}`
+    ctx.progress.describe = () =>
+      `submission ${submission.id} of offer ${offer.offerId} was ${describeSubmission(submission)}`
 
     if (inputs.wait) {
-      submission = await step('Wait for the preview', () => waitForSubmission(ctx, offer.productId, submission, 'the preview to be ready', isPreviewReady))
+      submission = await step('Wait for the preview', () =>
+        waitForSubmission(ctx, offer.productId, submission, 'the preview to be ready', isPreviewReady)
+      )
       if (inputs.target === 'live') {
         submission = await step('Go live', async () => {
           const promoted = await ctx.ingestion.promoteSubmission(offer.productId, submission.id)
-          return waitForSubmission(ctx, offer.productId, promoted?.id ? promoted : submission, 'the offer to go live', isLive)
+          return waitForSubmission(
+            ctx,
+            offer.productId,
+            promoted?.id ? promoted : submission,
+            'the offer to go live',
+            isLive
+          )
         })
       }
     } else if (inputs.target === 'live') {
-      log.warning('wait is false: the submission was made to preview; run `command: go-live` once the preview is ready.')
+      log.warning(
+        'wait is false: the submission was made to preview; run `command: go-live` once the preview is ready.'
+      )
     }
-    const outputs = { ...base, 'submission-id': submission.id, 'submission-state': submission.state, 'submission-substate': submission.substate }
+    const outputs = {
+      ...base,
+      'submission-id': submission.id,
+      'submission-state': submission.state,
+      'submission-substate': submission.substate
+    }
     const where = isLive(submission) ? 'live' : isPreviewReady(submission) ? 'in preview' : 'submitted'
     // The submission's progress, step by step; a summary without it is still a success.
     const workflow = await ctx.ingestion.getWorkflowDetails(offer.productId, submission.id).catch(() => [])
     return {
       title: `${offer.offerId} ${version}: ${where}`,
       outputs,
-      sections: [...sections(`Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.`), ...workflowSections(workflow)]
+      sections: [
+        ...sections(`Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.`),
+        ...workflowSections(workflow)
+      ]
     }
   } finally {
     await prepared.cleanup()
@@ -123,7 +196,14 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
 /** The `plans` output: each plan with the version it had and the one it gets. */
 function plansOutput(plans: PlanState[], version: string): string {
   return JSON.stringify(
-    plans.map(p => ({ planId: p.planId, variantId: p.variant.id, name: p.variant.friendlyName ?? p.planId, subType: p.variant.subType, version, previousVersion: p.version ?? null }))
+    plans.map(p => ({
+      planId: p.planId,
+      variantId: p.variant.id,
+      name: p.variant.friendlyName ?? p.planId,
+      subType: p.variant.subType,
+      version,
+      previousVersion: p.version ?? null
+    }))
   )
 }
 
@@ -134,12 +214,28 @@ function planTable(plans: PlanState[], version: string) {
   }
 }
 
-function dryRunReport(ctx: RunContext, offer: ResolvedOffer, plans: PlanState[], prepared: PreparedPackage, version: string, blockingId?: string): Report {
+function dryRunReport(
+  ctx: RunContext,
+  offer: ResolvedOffer,
+  plans: PlanState[],
+  prepared: PreparedPackage,
+  version: string,
+  blockingId?: string
+): Report {
   const { target, onConflict } = ctx.inputs
   const actions = [
-    ...(blockingId ? [onConflict === 'cancel' ? `Cancel submission ${blockingId}, which is in progress.` : `Stop: submission ${blockingId} is in progress (on-conflict: fail).`] : []),
+    ...(blockingId
+      ? [
+          onConflict === 'cancel'
+            ? `Cancel submission ${blockingId}, which is in progress.`
+            : `Stop: submission ${blockingId} is in progress (on-conflict: fail).`
+        ]
+      : []),
     `Upload ${prepared.fileName} (${prepared.sizeBytes} bytes, ${prepared.entries} entries, sha256 ${prepared.sha256}).`,
-    ...plans.map(p => `Set plan '${p.planId}' (${p.variant.subType ?? 'plan'}) from ${p.version ?? '(none)'} to ${version} with the new package.`),
+    ...plans.map(
+      p =>
+        `Set plan '${p.planId}' (${p.variant.subType ?? 'plan'}) from ${p.version ?? '(none)'} to ${version} with the new package.`
+    ),
     ...(target === 'draft' ? [] : ['Submit the whole draft to preview and wait until the preview is ready.']),
     ...(target === 'live' ? ['Go live and wait until the offer is in the marketplace.'] : [])
   ]

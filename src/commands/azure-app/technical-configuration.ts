@@ -41,13 +41,19 @@ export async function loadTechnicalConfiguration(path: string): Promise<ManagedA
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
-    throw new InputError(INPUT, `cannot read '${path}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`)
+    throw new InputError(
+      INPUT,
+      `cannot read '${path}' (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`
+    )
   }
   let data: unknown
   try {
     data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text)
   } catch (error) {
-    throw new InputError(INPUT, `'${path}' is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`)
+    throw new InputError(
+      INPUT,
+      `'${path}' is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(error as Error).message}`
+    )
   }
   return parseSettings(data, path)
 }
@@ -60,12 +66,16 @@ export function parseSettings(data: unknown, path: string): ManagedAppSettings {
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
     const friendly = FIELDS[key] ? key : BY_API_NAME.get(key.toLowerCase())
     if (!friendly) {
-      throw new InputError(INPUT, `'${path}': unknown setting '${key}'. Known: ${Object.keys(FIELDS).join(', ')}.`)
+      throw new InputError(
+        INPUT,
+        `'${path}': unknown setting '${key}'. Known: ${Object.keys(FIELDS).join(', ')}.`
+      )
     }
     const field = FIELDS[friendly]
     settings[field.api] = field.check(value, `${path}: ${key}`)
   }
-  const hasAuthorizations = Array.isArray(settings.publicAzureAuthorizations) && settings.publicAzureAuthorizations.length > 0
+  const hasAuthorizations =
+    Array.isArray(settings.publicAzureAuthorizations) && settings.publicAzureAuthorizations.length > 0
   if (hasAuthorizations && !settings.publicAzureTenantID) {
     throw new InputError(INPUT, `'${path}': 'authorizations' need 'tenantId' (the tenant of the principals).`)
   }
@@ -88,12 +98,14 @@ export function buildPackageConfiguration(
       { type: 'AzureApplicationPackage', value: packageId }
     ]
   }
-  if (settings && current.resourceType === 'AzureManagedApplicationPackageConfiguration') Object.assign(next, settings)
+  if (settings && current.resourceType === 'AzureManagedApplicationPackageConfiguration')
+    Object.assign(next, settings)
   return next
 }
 
 function guid(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !GUID.test(value)) throw new InputError(INPUT, `${path} must be a GUID, not ${JSON.stringify(value)}.`)
+  if (typeof value !== 'string' || !GUID.test(value))
+    throw new InputError(INPUT, `${path} must be a GUID, not ${JSON.stringify(value)}.`)
   return value
 }
 
@@ -103,20 +115,26 @@ function boolean(value: unknown, path: string): boolean {
 }
 
 function stringList(value: unknown, path: string): string[] {
-  if (!Array.isArray(value) || value.some(v => typeof v !== 'string' || !v)) throw new InputError(INPUT, `${path} must be a list of strings.`)
+  if (!Array.isArray(value) || value.some(v => typeof v !== 'string' || !v))
+    throw new InputError(INPUT, `${path} must be a list of strings.`)
   return value as string[]
 }
 
 function oneOf(choices: string[]) {
   return (value: unknown, path: string): string => {
     const match = choices.find(c => typeof value === 'string' && c.toLowerCase() === value.toLowerCase())
-    if (!match) throw new InputError(INPUT, `${path} must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}.`)
+    if (!match)
+      throw new InputError(
+        INPUT,
+        `${path} must be one of ${choices.join(', ')}, not ${JSON.stringify(value)}.`
+      )
     return match
   }
 }
 
 function authorizations(value: unknown, path: string): Authorization[] {
-  if (!Array.isArray(value)) throw new InputError(INPUT, `${path} must be a list of {principalId, roleDefinitionId}.`)
+  if (!Array.isArray(value))
+    throw new InputError(INPUT, `${path} must be a list of {principalId, roleDefinitionId}.`)
   return value.map((item, i) => {
     const entry = (item ?? {}) as Record<string, unknown>
     const principal = entry.principalId ?? entry.principalID
@@ -124,7 +142,10 @@ function authorizations(value: unknown, path: string): Authorization[] {
     const at = `${path}[${i}]`
     // Partner Center also accepts built-in role names such as "Owner" or "Contributor".
     if (typeof role !== 'string' || !(GUID.test(role) || /^[A-Za-z][A-Za-z ]{1,63}$/.test(role))) {
-      throw new InputError(INPUT, `${at}.roleDefinitionId must be a role definition GUID or a built-in role name.`)
+      throw new InputError(
+        INPUT,
+        `${at}.roleDefinitionId must be a role definition GUID or a built-in role name.`
+      )
     }
     return { principalID: guid(principal, `${at}.principalId`), roleDefinitionID: role }
   })
@@ -138,8 +159,16 @@ function policies(value: unknown, path: string): unknown[] {
     const id = p.definitionId ?? p.policyDefinitionID
     if (typeof name !== 'string' || !name) throw new InputError(INPUT, `${path}[${i}].name is required.`)
     if (typeof id !== 'string' || !id.startsWith('/providers/')) {
-      throw new InputError(INPUT, `${path}[${i}].definitionId must be a policy definition ID (/providers/Microsoft.Authorization/policyDefinitions/…).`)
+      throw new InputError(
+        INPUT,
+        `${path}[${i}].definitionId must be a policy definition ID (/providers/Microsoft.Authorization/policyDefinitions/…).`
+      )
     }
-    return { policyName: name, policyDefinitionID: id, policyParameters: p.parameters ?? p.policyParameters ?? null, policySku: p.sku ?? p.policySku ?? 'Standard' }
+    return {
+      policyName: name,
+      policyDefinitionID: id,
+      policyParameters: p.parameters ?? p.policyParameters ?? null,
+      policySku: p.sku ?? p.policySku ?? 'Standard'
+    }
   })
 }

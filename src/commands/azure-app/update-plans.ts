@@ -11,11 +11,25 @@ const MAX_CONFLICT_RETRIES = 3
  * Points each plan's draft technical configuration at the new package and version. The PUT carries
  * the configuration's ETag; when someone changed it meanwhile (412), it is read again and retried.
  */
-export async function updatePlans(ctx: RunContext, productId: string, plans: PlanState[], packageId: string, version: string, settings?: ManagedAppSettings): Promise<void> {
+export async function updatePlans(
+  ctx: RunContext,
+  productId: string,
+  plans: PlanState[],
+  packageId: string,
+  version: string,
+  settings?: ManagedAppSettings
+): Promise<void> {
   await Promise.all(plans.map(plan => updatePlan(ctx, productId, plan, packageId, version, settings)))
 }
 
-async function updatePlan(ctx: RunContext, productId: string, plan: PlanState, packageId: string, version: string, settings?: ManagedAppSettings): Promise<void> {
+async function updatePlan(
+  ctx: RunContext,
+  productId: string,
+  plan: PlanState,
+  packageId: string,
+  version: string,
+  settings?: ManagedAppSettings
+): Promise<void> {
   let current = plan.packageConfig
   for (let attempt = 1; ; attempt++) {
     if (!current || !plan.packageBranch) {
@@ -25,13 +39,24 @@ async function updatePlan(ctx: RunContext, productId: string, plan: PlanState, p
     }
     const etag = current['@odata.etag'] ?? '*'
     try {
-      await ctx.ingestion.putPackageConfiguration(productId, buildPackageConfiguration(current, packageId, version, settings), etag)
-      log.info(`Plan '${plan.planId}': version ${plan.version ?? '(none)'} -> ${version}, package ${packageId}.`)
+      await ctx.ingestion.putPackageConfiguration(
+        productId,
+        buildPackageConfiguration(current, packageId, version, settings),
+        etag
+      )
+      log.info(
+        `Plan '${plan.planId}': version ${plan.version ?? '(none)'} -> ${version}, package ${packageId}.`
+      )
       return
     } catch (error) {
       if (!(error instanceof HttpError) || error.status !== 412 || attempt > MAX_CONFLICT_RETRIES) throw error
-      log.info(`Plan '${plan.planId}': the technical configuration changed meanwhile (412); reading it again.`)
-      current = await ctx.ingestion.getPackageConfiguration(productId, plan.packageBranch.currentDraftInstanceID)
+      log.info(
+        `Plan '${plan.planId}': the technical configuration changed meanwhile (412); reading it again.`
+      )
+      current = await ctx.ingestion.getPackageConfiguration(
+        productId,
+        plan.packageBranch.currentDraftInstanceID
+      )
     }
   }
 }

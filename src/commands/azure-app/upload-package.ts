@@ -18,10 +18,16 @@ export interface UploadedPackage {
  * until Partner Center has processed it. A create whose answer was lost is found again instead of
  * created twice.
  */
-export async function uploadPackage(ctx: RunContext, productId: string, prepared: PreparedPackage, knownPackageIds: Set<string>): Promise<UploadedPackage> {
+export async function uploadPackage(
+  ctx: RunContext,
+  productId: string,
+  prepared: PreparedPackage,
+  knownPackageIds: Set<string>
+): Promise<UploadedPackage> {
   const pkg = await createPackageOnce(ctx, productId, prepared.fileName, knownPackageIds)
   ctx.progress.describe = () => `uploading package ${pkg.id} of product ${productId}`
-  if (!pkg.fileSasUri) throw new ActionError(`Partner Center created package ${pkg.id} without an upload URL.`)
+  if (!pkg.fileSasUri)
+    throw new ActionError(`Partner Center created package ${pkg.id} without an upload URL.`)
 
   const upload = await uploadFileToSas(pkg.fileSasUri, prepared.filePath, {
     transport: ctx.transport,
@@ -29,7 +35,9 @@ export async function uploadPackage(ctx: RunContext, productId: string, prepared
     onProgress: progressLogger(prepared.sizeBytes)
   })
   const mbps = prepared.sizeBytes / 1024 / 1024 / Math.max(0.001, upload.durationMs / 1000)
-  log.info(`Uploaded ${prepared.fileName} (${(prepared.sizeBytes / 1024 / 1024).toFixed(1)} MiB) in ${formatDuration(upload.durationMs)}, ${mbps.toFixed(1)} MiB/s, ${upload.method === 'block-list' ? `${upload.blocks} blocks` : 'one request'}.`)
+  log.info(
+    `Uploaded ${prepared.fileName} (${(prepared.sizeBytes / 1024 / 1024).toFixed(1)} MiB) in ${formatDuration(upload.durationMs)}, ${mbps.toFixed(1)} MiB/s, ${upload.method === 'block-list' ? `${upload.blocks} blocks` : 'one request'}.`
+  )
 
   await ctx.ingestion.markPackageUploaded(productId, pkg)
   const started = ctx.clock.now()
@@ -47,7 +55,12 @@ export async function uploadPackage(ctx: RunContext, productId: string, prepared
     resumeHint: `The package is ${pkg.id}; run again to upload a new one once Partner Center has recovered.`
   })
   if (processed.state !== 'Processed') {
-    const items = (processed.validationItems ?? []).map(v => `${v.severity ?? 'Error'} ${v.errorCode ?? ''}: ${v.message ?? ''}${v.resource ? ` (${v.resource})` : ''}`.replace(/\s+:/, ':'))
+    const items = (processed.validationItems ?? []).map(v =>
+      `${v.severity ?? 'Error'} ${v.errorCode ?? ''}: ${v.message ?? ''}${v.resource ? ` (${v.resource})` : ''}`.replace(
+        /\s+:/,
+        ':'
+      )
+    )
     throw new ActionError(
       processed.state === 'Missing'
         ? `Package ${pkg.id} disappeared from Partner Center while being processed.`
@@ -60,13 +73,20 @@ export async function uploadPackage(ctx: RunContext, productId: string, prepared
   return { pkg: processed, upload, processingMs: ctx.clock.now() - started }
 }
 
-async function createPackageOnce(ctx: RunContext, productId: string, fileName: string, known: Set<string>): Promise<AzurePackage> {
+async function createPackageOnce(
+  ctx: RunContext,
+  productId: string,
+  fileName: string,
+  known: Set<string>
+): Promise<AzurePackage> {
   return createOnce({
     what: 'the package',
     clock: ctx.clock,
     create: () => ctx.ingestion.createPackage(productId, fileName),
     findCreated: async () => {
-      const found = (await ctx.ingestion.listPackages(productId)).find(p => !known.has(p.id) && p.fileName === fileName && p.state === 'PendingUpload')
+      const found = (await ctx.ingestion.listPackages(productId)).find(
+        p => !known.has(p.id) && p.fileName === fileName && p.state === 'PendingUpload'
+      )
       // The list may omit the SAS URL; read the package itself for it.
       return found ? ((await ctx.ingestion.getPackage(productId, found.id)) ?? found) : undefined
     }

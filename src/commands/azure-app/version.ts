@@ -14,7 +14,9 @@ export function compareVersions(a: string, b: string): number {
 
 /** Every plan must move forward, checked before any write. */
 export function checkVersionIsHigher(version: string, plans: PlanState[]): void {
-  const blocking = plans.filter(p => p.version && /^\d+\.\d+\.\d+$/.test(p.version) && compareVersions(version, p.version) <= 0)
+  const blocking = plans.filter(
+    p => p.version && /^\d+\.\d+\.\d+$/.test(p.version) && compareVersions(version, p.version) <= 0
+  )
   if (blocking.length) {
     const list = blocking.map(p => `'${p.planId}' is at ${p.version}`).join(', ')
     throw new InputError(

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { startEmulator, type FaultRule, type StartOptions, type Timings } from './index.js'
 import { DEMO_CREDENTIALS } from './seed/default.js'
 import { FAULT_PROFILES } from './faults.js'
+import { BEHAVIOURS } from './behaviours.js'
 
 const HELP = `partner-center-emulator — a local Partner Center (v1 ingestion API), Entra token endpoint and blob service
 
@@ -18,6 +19,7 @@ Options:
   --token-lifetime <s>    access token lifetime (default 3599)
   --page-size <n>         /products page size (default 5)
   --timing name=ms        packageProcessing|automatedValidation|previewCreation|certification|goLive (repeatable)
+  --behaviour <a,b,…>     switch on behaviours the real service has shown (${Object.keys(BEHAVIOURS).join(', ') || 'see emulator/README.md'})
   --quiet                 no request log on stdout
   --help                  this text
 `
@@ -58,6 +60,10 @@ function parseArgs(argv: string[]): StartOptions | undefined {
         o.faults = v in FAULT_PROFILES ? v : (JSON.parse(readFileSync(v, 'utf8')) as FaultRule[])
         break
       }
+      case '--behaviour':
+      case '--behaviours':
+        o.behaviours = [...(o.behaviours ?? []), ...(next() ?? '').split(',')]
+        break
       case '--time-scale':
         o.timeScale = num(flag, next())
         break

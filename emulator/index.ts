@@ -19,6 +19,7 @@ import { EmulatorServer } from './server.js'
 import { buildState } from './seed/build.js'
 import { resolveSeed } from './seed/load.js'
 import { snapshot } from './snapshot.js'
+import { BEHAVIOURS, parseBehaviours } from './behaviours.js'
 import { registerProductIngestionRoutes, PRODUCT_INGESTION_PREFIX } from './productIngestion/index.js'
 import type { EmulatorState } from './state.js'
 import {
@@ -31,6 +32,7 @@ import {
 
 export * from './types.js'
 export { FAULT_PROFILES } from './faults.js'
+export { BEHAVIOURS } from './behaviours.js'
 export { Router } from './http/router.js'
 export type { RequestContext, Handler } from './http/router.js'
 export type { EmulatorState } from './state.js'
@@ -51,6 +53,8 @@ export interface RunningEmulator {
   requests(): RequestLogEntry[]
   state(): unknown
   setFaults(rules: FaultRule[] | string, latencyMs?: number): void
+  /** switches behaviours of the real service on (replacing the set that was on) */
+  setBehaviours(names: string[]): void
   reset(): void
   /** GitHub OIDC stand-in: ACTIONS_ID_TOKEN_REQUEST_URL / _TOKEN for a run, and its token claims */
   githubOidc: { requestUrl: string; requestToken: string; configure(settings: GitHubOidcSettings): void }
@@ -83,7 +87,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     timings,
     pageSize,
     branchConsistencyReads: options.branchConsistencyReads ?? 2,
-    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+    behaviours: parseBehaviours([...(seed.behaviours ?? []), ...(options.behaviours ?? [])])
   }
   const ownDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pc-emulator-'))
@@ -113,6 +118,17 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   }
   router = build()
 
+  // The set is shared by every state built (reset keeps the switches, as it keeps the faults).
+  const setBehaviours = (names: string[]): void => {
+    const chosen = parseBehaviours(names)
+    config.behaviours.clear()
+    for (const name of chosen) config.behaviours.add(name)
+  }
+  const describeBehaviours = () => ({
+    on: [...config.behaviours].sort(),
+    known: Object.fromEntries(Object.entries(BEHAVIOURS).sort(([a], [b]) => a.localeCompare(b)))
+  })
+
   const faults = new FaultInjector(options.faults ?? [], options.latencyMs ?? 0)
   const log = new RequestLog()
   const reset = () => {
@@ -131,6 +147,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
       state: () => snapshot(state),
       reset,
       advanceClock: ms => clock.advance(ms),
+      behaviours: names => {
+        if (names !== undefined) setBehaviours(names)
+        return describeBehaviours()
+      },
       githubOidc: settings =>
         settings === undefined ? githubOidc.settings() : githubOidc.configure(settings as GitHubOidcSettings)
     }
@@ -145,6 +165,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     requests: () => log.list(),
     state: () => snapshot(state),
     setFaults: (rules, latencyMs) => faults.set(rules, latencyMs),
+    setBehaviours: names => setBehaviours(names),
     reset,
     githubOidc: {
       requestUrl: `${url}/_github/oidc/token?api-version=2.0`,

@@ -25,6 +25,8 @@ export interface ServerCore {
     state(): unknown
     reset(): void
     advanceClock(ms: number): void
+    /** GET (undefined) or PUT the behaviour switches that are on; answers what is on and what is known */
+    behaviours(on?: string[]): unknown
     /** GET (undefined) or PUT the GitHub OIDC stand-in's settings */
     githubOidc?(settings?: unknown): unknown
   }
@@ -288,6 +290,18 @@ export class EmulatorServer {
             body.latencyMs ?? (body.profile ? undefined : 0)
           )
           return jsonReply(200, this.core.faults.describe())
+        }
+        case 'GET /_emulator/behaviours':
+          return jsonReply(200, this.core.inspect.behaviours())
+        case 'PUT /_emulator/behaviours': {
+          const text = await ctx.text()
+          const body = (text.trim() ? JSON.parse(text) : {}) as { on?: string[] }
+          if (!Array.isArray(body.on)) return jsonReply(400, { error: 'body must be {"on": ["name", ...]}' })
+          try {
+            return jsonReply(200, this.core.inspect.behaviours(body.on))
+          } catch (error) {
+            return jsonReply(400, { error: (error as Error).message })
+          }
         }
         case 'DELETE /_emulator/faults':
           this.core.faults.set([], 0)

@@ -138,6 +138,8 @@ export interface StateConfig {
   pageSize: number
   branchConsistencyReads: number
   tokenLifetimeSeconds: number
+  /** behaviour switches that are on (behaviours.ts); shared with the server, so a change applies at once */
+  behaviours: Set<string>
 }
 
 export class EmulatorState {
@@ -154,6 +156,11 @@ export class EmulatorState {
   productIngestion: Record<string, unknown> = {}
 
   constructor(readonly config: StateConfig) {}
+
+  /** Whether the real-service behaviour `name` (behaviours.ts) is switched on. */
+  behaves(name: string): boolean {
+    return this.config.behaviours.has(name)
+  }
 
   get clock(): Clock {
     return this.config.clock

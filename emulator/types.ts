@@ -148,6 +148,8 @@ export interface Seed {
   offers?: SeedOffer[]
   /** add N filler AzureApplication offers (no plans) */
   generate?: { offers?: number }
+  /** behaviour switches on from the start (see behaviours.ts) */
+  behaviours?: string[]
 }
 
 export interface EmulatorOptions {
@@ -167,4 +169,6 @@ export interface EmulatorOptions {
   maxPutBlobBytes?: number
   /** directory for blob files; default a fresh temp dir removed on close() */
   dataDir?: string
+  /** behaviour switches of the real service to switch on (behaviours.ts); added to the seed's */
+  behaviours?: string[]
 }

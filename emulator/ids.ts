@@ -1,4 +1,4 @@
-// Identifier and ETag formats as seen in real traffic (api README §1.2, §1.12).
+// Identifier and ETag formats as seen in real traffic (docs/partner-center-api.md §1.2, §1.12).
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 
 /** A GUID derived from a name, so seeded entities keep the same ids across runs. */

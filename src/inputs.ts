@@ -3,6 +3,7 @@ import { InputError } from './errors.js'
 import { registerSecret } from './http/redact.js'
 import { parseServiceUrl } from './http/url-policy.js'
 import { findOfferType, OFFER_TYPES } from './offer-types.js'
+import { log } from './log.js'
 
 /**
  * Every input is read, validated and typed here, once; nothing else calls core.getInput. Errors name
@@ -202,13 +203,13 @@ function readCredential(read: (name: string) => string, getInput: InputReader): 
   const secret = getInput('client-secret').trim()
   if (secret) {
     registerSecret(secret)
-    core.setSecret(secret)
+    log.mask(secret)
     return { kind: 'secret', secret }
   }
   const pem = getInput('client-certificate').trim()
   if (pem) {
     // Every line of the PEM is masked: the runner masks multi-line secrets line by line.
-    core.setSecret(pem)
+    log.mask(pem)
     registerSecret(pem)
     for (const line of pem.split(/\r?\n/))
       if (line.length >= 16 && !line.startsWith('-----')) registerSecret(line)

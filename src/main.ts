@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { RESOURCES } from './auth/token-provider.js'
 import { COMMAND_HANDLERS } from './commands/index.js'
 import { createContext, type ContextOverrides, type RunContext } from './context.js'
@@ -85,7 +84,7 @@ async function fail(error: unknown, inputs: ActionInputs | undefined): Promise<v
   } catch (writeError) {
     log.debug(`Could not write the job summary: ${errorMessage(writeError)}`)
   }
-  core.setFailed(hint ? `${message}\nWhat to do: ${hint}` : message)
+  log.fail(hint ? `${message}\nWhat to do: ${hint}` : message)
 }
 
 /**
@@ -101,7 +100,7 @@ function watchForCancellation(getContext: () => RunContext | undefined): () => v
         ? 'Nothing was rolled back. Check the state with `command: status`, and continue with `go-live` or `cancel`.'
         : undefined
     )
-    core.setFailed(error.hint ? `${error.message}\nWhat to do: ${error.hint}` : error.message)
+    log.fail(error.hint ? `${error.message}\nWhat to do: ${error.hint}` : error.message)
     process.exit(130)
   }
   process.once('SIGINT', onSignal)

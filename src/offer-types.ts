@@ -8,7 +8,7 @@ export interface OfferTypeInfo {
   type: string
   /** Product Ingestion product `type`. */
   piType?: string
-  /** Which API publishes this type (api README §2.8: Azure Applications stay on v1). */
+  /** Which API publishes this type (docs/partner-center-api.md §2.8: Azure Applications stay on v1). */
   api: 'ingestion' | 'product-ingestion'
   label: string
   aliases: string[]

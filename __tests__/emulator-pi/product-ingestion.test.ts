@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { RunningEmulator } from '../../emulator/index.js'
 import { CONTOSO_APP, CONTOSO_CONTAINER, CONTOSO_SAAS, CONTOSO_VM } from '../../emulator/seed/default.js'
-import { validateResources } from '../../src/product-ingestion/validate-resources.js'
+import { validateResources } from '../../src/commands/product-ingestion/validate-resources.js'
 import { getToken, start } from '../emulator/helpers.js'
 import { advance, graphToken, pi, S } from './helpers.js'
 

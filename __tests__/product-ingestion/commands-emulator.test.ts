@@ -8,19 +8,19 @@ import { parse as parseYaml } from 'yaml'
 import type { RunningEmulator } from '../../emulator/index.js'
 import { CONTOSO_APP, CONTOSO_CONTAINER, CONTOSO_SAAS, CONTOSO_VM } from '../../emulator/seed/default.js'
 import type { Clock } from '../../src/clock.js'
-import { configureCommand } from '../../src/commands/configure.js'
-import { exportCommand } from '../../src/commands/export.js'
+import { configureCommand } from '../../src/commands/product-ingestion/configure.js'
+import { exportCommand } from '../../src/commands/product-ingestion/export.js'
 import {
   cancelProductIngestion,
   goLiveProductIngestion,
-  publishProductIngestion,
   statusProductIngestion
-} from '../../src/commands/product-ingestion-publish.js'
-import { resolveOffer } from '../../src/commands/resolve-offer.js'
+} from '../../src/commands/product-ingestion/lifecycle.js'
+import { publishProductIngestion } from '../../src/commands/product-ingestion/publish.js'
+import { resolveOffer } from '../../src/commands/shared/resolve-offer.js'
 import { createContext, type RunContext } from '../../src/context.js'
 import { InputError } from '../../src/errors.js'
 import { readInputs } from '../../src/inputs.js'
-import { ConfigError } from '../../src/product-ingestion/config-files.js'
+import { ConfigError } from '../../src/commands/product-ingestion/config-files.js'
 import { JobFailedError } from '../../src/product-ingestion/job-errors.js'
 import { emulatorInputs, startTestEmulator } from '../helpers/emulator.js'
 

@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, loadConfiguration, resourcesToSend } from '../../src/product-ingestion/config-files.js'
+import {
+  ConfigError,
+  loadConfiguration,
+  resourcesToSend
+} from '../../src/commands/product-ingestion/config-files.js'
 import { InputError } from '../../src/errors.js'
-import { expandGlob, globToRegExp } from '../../src/product-ingestion/glob.js'
-import { locateJsonPath } from '../../src/product-ingestion/json-locate.js'
+import { expandGlob, globToRegExp } from '../../src/files/glob.js'
 
 const G = '5eb2df81-7063-41a2-8d34-6f7a8b9cadb5'
 const S = (type: string, version = '2022-03-01-preview2'): string =>
@@ -63,15 +66,6 @@ describe('glob', () => {
       'g/sub/c.json'
     ])
     expect(expandGlob('g/?.json', dir)).toHaveLength(2)
-  })
-})
-
-describe('locateJsonPath', () => {
-  it('finds values and falls back to the nearest ancestor', () => {
-    const text = '{\n  "resources": [\n    { "a": 1 },\n    {\n      "b": [true, "x"]\n    }\n  ]\n}'
-    expect(locateJsonPath(text, ['resources', 1, 'b', 1])).toEqual({ line: 5, column: 19 })
-    expect(locateJsonPath(text, ['resources', 0, 'missing'])).toEqual({ line: 3, column: 5 })
-    expect(locateJsonPath(text, [])).toEqual({ line: 1, column: 1 })
   })
 })
 

@@ -6,7 +6,7 @@ import {
   serialize,
   sortKeys,
   toConfigureBody
-} from '../../src/product-ingestion/export-tree.js'
+} from '../../src/commands/product-ingestion/export-tree.js'
 import type { PiResource } from '../../src/product-ingestion/types.js'
 
 const S = (type: string, version = '2022-03-01-preview2'): string =>

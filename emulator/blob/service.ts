@@ -1,5 +1,5 @@
 // Azure Blob Storage subset behind the package SAS URLs: Put Blob, Put Block, Put Block List,
-// Get/Head Blob. Headers and XML error bodies follow Azure Storage (api README §1.9, recorded Put Blob).
+// Get/Head Blob. Headers and XML error bodies follow Azure Storage (docs/partner-center-api.md §1.9, recorded Put Blob).
 import type { RequestContext, Router } from '../http/router.js'
 import { emptyReply, type Reply } from '../http/reply.js'
 import { newGuid } from '../ids.js'

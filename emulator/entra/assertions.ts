@@ -1,4 +1,4 @@
-// Client-assertion checks of the token endpoints (issue 5; api README §3.3, §3.4, §3.5):
+// Client-assertion checks of the token endpoints (issue 5; docs/partner-center-api.md §3.3, §3.4, §3.5):
 // - certificate credentials: a JWT signed with the key of a certificate registered on the app
 //   (PS256 + x5t#S256, or legacy RS256 + x5t SHA-1), iss = sub = client_id, aud = the token endpoint
 //   called, nbf/exp within 10 minutes;

@@ -1,4 +1,4 @@
-// Entra error bodies (api README §3.5): error, error_description with the trailing
+// Entra error bodies (docs/partner-center-api.md §3.5): error, error_description with the trailing
 // "\r\nTrace ID … \r\nCorrelation ID … \r\nTimestamp …", error_codes, timestamp, trace_id,
 // correlation_id, error_uri. Texts follow the real AADSTS messages.
 import { newGuid } from '../ids.js'

@@ -1,4 +1,4 @@
-// A stand-in for the GitHub Actions OIDC token service (api README §3.4), so that secretless sign-in
+// A stand-in for the GitHub Actions OIDC token service (docs/partner-center-api.md §3.4), so that secretless sign-in
 // can be rehearsed end to end:
 //   GET /_github/oidc/token?api-version=2.0&audience=<aud>   Authorization: Bearer <request token>
 // answers {"value":"<jwt>"} — an RS256 JWT signed with a per-run emulator key, iss

@@ -2,7 +2,7 @@
 // Main branch pointing at a draft instance, and each instance holds one entity (listing, property,
 // availability, package configuration, reseller configuration). Ids derive from the product id, so
 // a seeded offer keeps the same instance and entity ids across runs (real entity ids are also
-// "GUID-like but not random per call", api README §1.2).
+// "GUID-like but not random per call", docs/partner-center-api.md §1.2).
 //
 // Model (documented in emulator/README.md): instance ids stay stable for the life of the product;
 // a submission snapshots the versions it published, the drafts keep their ids.

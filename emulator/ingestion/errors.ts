@@ -1,4 +1,4 @@
-// v1 error bodies are JSON string literals (api README §1.13, recorded):
+// v1 error bodies are JSON string literals (docs/partner-center-api.md §1.13, recorded):
 //   "ICH50400 - Unable to complete request. {\"faultCode\":50400,\"reasonPhrase\":\"Request validation failed.\",...}"
 // 400 is recorded; the 401/403/404/405/409/412/429/5xx codes follow the same pattern (chosen).
 import { newGuid, newOperationId } from '../ids.js'

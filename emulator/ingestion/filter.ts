@@ -1,4 +1,4 @@
-// The small OData $filter subset the v1 /products endpoint is used with (api README §1.5):
+// The small OData $filter subset the v1 /products endpoint is used with (docs/partner-center-api.md §1.5):
 //   externalIDs/Any(i:i/type eq 'AzureOfferId' and i/value eq '<offerId>')
 //   ResourceType eq 'AzureApplication'
 // joined with `and`. Property names are case-insensitive. Anything else is refused with 400, so a

@@ -1,4 +1,4 @@
-// Validation of PUT packageConfigurations (technical configuration of a plan, api README §1.10).
+// Validation of PUT packageConfigurations (technical configuration of a plan, docs/partner-center-api.md §1.10).
 // Stricter readings (documented): every packageReferences value must be a package of this product
 // in state Processed; the version must be X.Y.Z and higher than the live one when the packages change;
 // managed applications need a tenant id and at least one authorization with valid GUIDs.

@@ -1,4 +1,4 @@
-// Packages (Azure Application zips), api README §1.9:
+// Packages (Azure Application zips), docs/partner-center-api.md §1.9:
 //   POST → 201 PendingUpload + fileSasUri (sp=rwl, +24 h) → blob upload → PUT state=Uploaded
 //   → InProcessing for timings.packageProcessing → Processed | ProcessFailed (validationItems).
 // The zip is inspected when the PUT arrives; the outcome is revealed once the processing time has

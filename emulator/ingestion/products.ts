@@ -1,5 +1,5 @@
 // Products (offers): list with $filter and relative-nextLink paging, create, read, delete, setup.
-// Shapes follow the recordings (api README §1.4, §1.5).
+// Shapes follow the recordings (docs/partner-center-api.md §1.4, §1.5).
 import type { RequestContext } from '../http/router.js'
 import { emptyReply, jsonReply } from '../http/reply.js'
 import { newGuid } from '../ids.js'

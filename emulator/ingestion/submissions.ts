@@ -1,4 +1,4 @@
-// Submissions (api README §1.11). The lifecycle is a pure function of the virtual clock:
+// Submissions (docs/partner-center-api.md §1.11). The lifecycle is a pure function of the virtual clock:
 //   InProgress/Submitted  (Automated validation)           → InProgress/Failed when validation fails
 //   InProgress/Submitted  (Preview Creation, Certification) → InProgress/FailedInCertification
 //   Published/ReadyToPublish (preview live; Publisher Signoff awaits promote)

@@ -1,7 +1,7 @@
 // Carrying out a configure job when it completes: resolve references (durable IDs, external IDs,
 // `resourceName`s of the same request), create or update each resource, start submissions. A job is
 // all or nothing: changes are staged and committed only when every resource went through; otherwise
-// the job fails with one `errors[].details[]` entry per resource, naming it (api README §2.5).
+// the job fails with one `errors[].details[]` entry per resource, naming it (docs/partner-center-api.md §2.5).
 import { newGuid } from '../ids.js'
 import { newProduct } from '../state.js'
 import { OFFER_TYPES } from '../../src/offer-types.js'

@@ -1,4 +1,4 @@
-// Product Ingestion error bodies (api README §2.9): {"error":{"code","message","details":[inner]}}.
+// Product Ingestion error bodies (docs/partner-center-api.md §2.9): {"error":{"code","message","details":[inner]}}.
 // Top-level codes are camelCase HTTP names; inner codes (schemaValidationError, resourceNotFound, …)
 // name the resource they concern.
 import { jsonReply, type Reply } from '../http/reply.js'

@@ -1,4 +1,4 @@
-// The Product Ingestion API (`/rp/product-ingestion`, api README §2): `$version` on every call,
+// The Product Ingestion API (`/rp/product-ingestion`, docs/partner-center-api.md §2): `$version` on every call,
 // Graph-audience tokens, configure jobs on the emulator clock, durable-ID reads, submissions and
 // resource trees. Errors use the PI dialect ({"error":{code,message,details}}).
 import type { Handler, RequestContext, Router } from '../http/router.js'
@@ -9,8 +9,8 @@ import type { EmulatorState } from '../state.js'
 import { authorize } from '../ingestion/auth.js'
 import { IngestionError } from '../ingestion/errors.js'
 import { parseSchemaUri } from '../../src/product-ingestion/schemas.js'
-import { formatPath } from '../../src/product-ingestion/json-schema.js'
-import { validateResources } from '../../src/product-ingestion/validate-resources.js'
+import { formatPath } from '../../src/files/json-schema.js'
+import { validateResources } from '../../src/commands/product-ingestion/validate-resources.js'
 import { applyJob, labelOf, submissionResource } from './apply.js'
 import { inner, PiError, piErrorReply } from './errors.js'
 import { PI_TIMINGS, storeOf, type JobRecord, type PiStore } from './store.js'
@@ -212,7 +212,7 @@ function listPlans(ctx: RequestContext, store: PiStore): Reply {
   return page(ctx, plans)
 }
 
-/** `$maxpagesize` pages with an opaque absolute `@nextLink` (api README §2.3). */
+/** `$maxpagesize` pages with an opaque absolute `@nextLink` (docs/partner-center-api.md §2.3). */
 function page(ctx: RequestContext, items: unknown[]): Reply {
   const size = Number(ctx.query.get('$maxpagesize') ?? '0')
   if (!size || size <= 0) return jsonReply(200, { value: items })

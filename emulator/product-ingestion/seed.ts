@@ -1,6 +1,6 @@
 // The Product Ingestion resources of a seeded SaaS, VM or container offer: product, plans, listing,
 // property, price-and-availability (offer and plan), reseller, plan listings and the technical
-// configuration of its type. IDs follow the real formats (api README §2.4) and are derived from the
+// configuration of its type. IDs follow the real formats (docs/partner-center-api.md §2.4) and are derived from the
 // v1 product, so a run of the same seed always shows the same durable IDs. Schema versions are the
 // ones the service answers with for `$version=2022-03-01-preview3`; every resource passes the
 // checks of src/product-ingestion (emulator-pi tests verify that).

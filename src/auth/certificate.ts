@@ -10,7 +10,7 @@ import {
 import { InputError } from '../errors.js'
 
 /**
- * Certificate credentials (api README §3.3): a JWT client assertion signed with the app's
+ * Certificate credentials (docs/partner-center-api.md §3.3): a JWT client assertion signed with the app's
  * certificate key, `alg: PS256` with the `x5t#S256` thumbprint as Entra asks today.
  */
 

@@ -1,5 +1,5 @@
 /**
- * What to do about an Entra sign-in error, by AADSTS code (api README §3.5). The service's own
+ * What to do about an Entra sign-in error, by AADSTS code (docs/partner-center-api.md §3.5). The service's own
  * description is kept in the message; these hints add the fix.
  */
 

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
 import { registerSecret } from '../http/redact.js'
+import { log } from '../log.js'
 
 /** The non-secret claims of a GitHub OIDC token, logged to help match the federated credential. */
 export interface OidcClaims {
@@ -45,7 +46,7 @@ export async function fetchGitHubOidcToken(
     )
   }
   registerSecret(token)
-  core.setSecret(token)
+  log.mask(token)
   return { token, claims: decodeClaims(token) }
 }
 

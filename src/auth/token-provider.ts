@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import { systemClock, type Clock } from '../clock.js'
 import type { Credential } from '../inputs.js'
 import type { TokenSource, Transport } from '../http/transport.js'
@@ -12,6 +11,7 @@ import {
   type ClientCredentialFields
 } from './entra-token.js'
 import { fetchGitHubOidcToken, type IdTokenFetcher, type OidcToken } from './github-oidc.js'
+import { log } from '../log.js'
 
 export const RESOURCES = {
   partnerCenter: 'https://api.partner.microsoft.com',
@@ -132,7 +132,7 @@ export class TokenProvider {
       { authorityHost, tenantId, clientId, resource, credential, context },
       this.clock.now()
     )
-    core.setSecret(token.token)
+    log.mask(token.token)
     return token
   }
 
@@ -148,7 +148,7 @@ export class TokenProvider {
           tokenEndpoint(authorityHost, tenantId),
           this.clock.now()
         )
-        core.setSecret(assertion)
+        log.mask(assertion)
         return {
           client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
           client_assertion: assertion
@@ -189,6 +189,6 @@ export class TokenProvider {
   }
 
   private info(message: string): void {
-    ;(this.options.info ?? core.info)(message)
+    ;(this.options.info ?? log.info)(message)
   }
 }

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
 import { registerSecret } from '../http/redact.js'
 import type { Transport } from '../http/transport.js'
@@ -181,7 +180,7 @@ function protectSas(sasUrl: string): SasDescription {
   }
   for (const secret of [sasUrl, ...sasSignatures(sasUrl)]) {
     registerSecret(secret)
-    core.setSecret(secret)
+    log.mask(secret)
   }
   return sas
 }

@@ -16,6 +16,6 @@ export const COMMAND_HANDLERS: Record<Command, CommandHandler> = {
   'go-live': async ctx => (await import('./lifecycle.js')).goLiveCommand(ctx),
   status: async ctx => (await import('./lifecycle.js')).statusCommand(ctx),
   cancel: async ctx => (await import('./lifecycle.js')).cancelCommand(ctx),
-  configure: async ctx => (await import('./configure.js')).configureCommand(ctx),
-  export: async ctx => (await import('./export.js')).exportCommand(ctx)
+  configure: async ctx => (await import('./product-ingestion/configure.js')).configureCommand(ctx),
+  export: async ctx => (await import('./product-ingestion/export.js')).exportCommand(ctx)
 }

@@ -1,22 +1,18 @@
 import type { RunContext } from '../context.js'
 import type { Report } from '../report/report.js'
-import {
-  cancelAzureApplication,
-  goLiveAzureApplication,
-  statusAzureApplication
-} from './azure-app/lifecycle.js'
+import { cancelV1, goLiveV1, statusV1 } from './v1/lifecycle.js'
 import {
   cancelProductIngestion,
   goLiveProductIngestion,
   statusProductIngestion
-} from './product-ingestion-publish.js'
-import { resolveOffer } from './resolve-offer.js'
+} from './product-ingestion/lifecycle.js'
+import { resolveOffer } from './shared/resolve-offer.js'
 
 /** go-live, status and cancel: routed to the offer's API. */
 
 export async function goLiveCommand(ctx: RunContext): Promise<Report> {
   const offer = await resolveOffer(ctx)
-  return offer.api === 'ingestion' ? goLiveAzureApplication(ctx, offer) : goLiveProductIngestion(ctx, offer)
+  return offer.api === 'ingestion' ? goLiveV1(ctx, offer) : goLiveProductIngestion(ctx, offer)
 }
 
 export async function statusCommand(ctx: RunContext): Promise<Report> {
@@ -25,7 +21,7 @@ export async function statusCommand(ctx: RunContext): Promise<Report> {
     return statusProductIngestion(ctx, undefined)
   const offer = await resolveOffer(ctx)
   return offer.api === 'ingestion' && !ctx.inputs.jobId
-    ? statusAzureApplication(ctx, offer)
+    ? statusV1(ctx, offer)
     : statusProductIngestion(ctx, offer)
 }
 
@@ -34,6 +30,6 @@ export async function cancelCommand(ctx: RunContext): Promise<Report> {
     return cancelProductIngestion(ctx, undefined)
   const offer = await resolveOffer(ctx)
   return offer.api === 'ingestion' && !ctx.inputs.jobId
-    ? cancelAzureApplication(ctx, offer)
+    ? cancelV1(ctx, offer)
     : cancelProductIngestion(ctx, offer)
 }

@@ -24,7 +24,7 @@ export async function listCommand(ctx: RunContext): Promise<Report> {
     pages++
     for (const product of page) {
       const type = canonicalOfferType(product.resourceType)
-      // Filtered here as well: the service's type filter has misbehaved before (api README §1.4).
+      // Filtered here as well: the service's type filter has misbehaved before (docs/partner-center-api.md §1.4).
       if (wanted && type !== wanted) continue
       offers.push({
         productId: product.id,

@@ -1,10 +1,10 @@
 import type { RunContext } from '../context.js'
 import type { Report } from '../report/report.js'
 import { InputError } from '../errors.js'
-import { publishV1Draft } from './azure-app/publish-draft.js'
-import { publishAzureApplication } from './azure-app/publish.js'
-import { publishProductIngestion } from './product-ingestion-publish.js'
-import { resolveOffer } from './resolve-offer.js'
+import { publishV1Draft } from './v1/publish-draft.js'
+import { publishAzureApplication } from './v1/azure-application.js'
+import { publishProductIngestion } from './product-ingestion/publish.js'
+import { resolveOffer } from './shared/resolve-offer.js'
 
 /** `publish`: the offer's type decides the API; the user never has to. */
 export async function publishCommand(ctx: RunContext): Promise<Report> {

@@ -2,8 +2,9 @@ import type { RunContext } from '../context.js'
 import { log } from '../log.js'
 import { findOfferType } from '../offer-types.js'
 import { partnerCenterUrl, type Report, type Section } from '../report/report.js'
-import { loadPlanStates, newestFirst } from './plan-state.js'
-import { resolveOffer, type ResolvedOffer } from './resolve-offer.js'
+import { loadPlanStates, newestFirst } from './v1/plan-state.js'
+import { resolveOffer, type ResolvedOffer } from './shared/resolve-offer.js'
+import { offerOutputs } from './shared/offer-outputs.js'
 
 export interface PlanSummary {
   planId: string
@@ -62,14 +63,8 @@ export async function showCommand(ctx: RunContext): Promise<Report> {
   return {
     title: `Offer ${offer.offerId}`,
     outputs: {
-      'product-id': offer.productId,
-      'offer-id': offer.offerId,
-      'offer-type': offer.type,
-      plans: JSON.stringify(plans),
-      'submission-id': submission?.id ?? '',
-      'submission-state': submission?.state ?? '',
-      'submission-substate': submission?.substate ?? '',
-      'partner-center-url': url
+      ...offerOutputs(offer, submission ?? { id: '' }),
+      plans: JSON.stringify(plans)
     },
     sections
   }

@@ -1,5 +1,5 @@
 /**
- * Reading the error bodies of the services we call. Each has its own dialect (api README §1.13, §2.9,
+ * Reading the error bodies of the services we call. Each has its own dialect (docs/partner-center-api.md §1.13, §2.9,
  * §3.5); this module turns any of them into a reason and per-field messages.
  */
 

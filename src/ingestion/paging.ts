@@ -2,7 +2,7 @@ import { joinUrl } from '../http/url-policy.js'
 
 /**
  * Resolves a v1 `nextLink`. Real `/products` pages send a path relative to the service host,
- * `v1.0/ingestion/products?$skipToken=…` (api README §1.4); the swagger promises an absolute
+ * `v1.0/ingestion/products?$skipToken=…` (docs/partner-center-api.md §1.4); the swagger promises an absolute
  * `@odata.nextLink`. Both, and origin-relative paths, resolve against the configured base URL so that
  * a base with its own path prefix (a proxy, the emulator) keeps working.
  */

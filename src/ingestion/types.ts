@@ -1,4 +1,4 @@
-/** JSON shapes of the v1 ingestion API, as recorded (api README §1). Only the fields we use. */
+/** JSON shapes of the v1 ingestion API, as recorded (docs/partner-center-api.md §1). Only the fields we use. */
 
 export interface Collection<T> {
   value: T[]

@@ -6,7 +6,7 @@ import {
   REQUIRED_ROOT_FILES,
   formatBytes
 } from './limits.js'
-import { findJsonError } from './json-position.js'
+import { findJsonError } from '../files/json-syntax.js'
 import type { ZipEntryContent, ZipEntryInfo } from './read-zip.js'
 
 /**

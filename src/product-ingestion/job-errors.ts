@@ -1,5 +1,5 @@
 /**
- * A failed configure job says why in `errors[].details[]`, one entry per resource (api README §2.5);
+ * A failed configure job says why in `errors[].details[]`, one entry per resource (docs/partner-center-api.md §2.5);
  * the top-level entry is often only "Validation failed". These helpers flatten that tree into rows
  * (code, message, resource) for a summary table and an error message that a publisher can act on.
  */
@@ -57,7 +57,7 @@ export function jobErrorLines(rows: JobErrorRow[]): string {
     .join('\n')
 }
 
-/** Certification failures come back as `invalidState` with "Certification" in the text (api README §2.5). */
+/** Certification failures come back as `invalidState` with "Certification" in the text (docs/partner-center-api.md §2.5). */
 function hintFor(rows: JobErrorRow[]): string {
   if (rows.some(row => /certification/i.test(row.message))) {
     return 'The offer failed certification: read the report in Partner Center (link above), fix the resources named, and publish again.'

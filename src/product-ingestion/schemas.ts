@@ -1,9 +1,9 @@
 /**
  * Microsoft's Product Ingestion JSON schemas (copied from shared/api/schemas, imported as JSON so
- * that they are bundled), the formats of api README §2.2 and §2.4, and the lookup from a resource's
+ * that they are bundled), the formats of docs/partner-center-api.md §2.2 and §2.4, and the lookup from a resource's
  * `$schema` URI to the local schema that checks it.
  */
-import { SchemaSet } from './json-schema.js'
+import { SchemaSet } from '../files/json-schema.js'
 import customerLeads from './schemas/customer-leads.json' with { type: 'json' }
 import listingAsset from './schemas/listing-asset.json' with { type: 'json' }
 import listingTrailer from './schemas/listing-trailer.json' with { type: 'json' }
@@ -19,12 +19,12 @@ import submission from './schemas/submission.json' with { type: 'json' }
 import testDrive from './schemas/test-drive.json' with { type: 'json' }
 import vmTechnicalConfiguration from './schemas/virtual-machine-plan-technical-configuration.json' with { type: 'json' }
 
-/** Both schema hosts are accepted by the service (api README §2.2; the schema files allow only the older). */
+/** Both schema hosts are accepted by the service (docs/partner-center-api.md §2.2; the schema files allow only the older). */
 export const SCHEMA_URI =
   /^https:\/\/(schema\.mp\.microsoft\.com|product-ingestion\.azureedge\.net)\/schema\/([a-z][a-z0-9]+(?:-[a-z0-9]+)*)\/(\d{4}-\d\d-\d\d(?:-dev|-preview\d+)?)$/
 
 /**
- * Durable IDs (api README §2.4). The schemas' own pattern, `^[a-z](-?[a-z0-9]+)*\/[a-z0-9-]+(\/?[a-z0-9-])*$`,
+ * Durable IDs (docs/partner-center-api.md §2.4). The schemas' own pattern, `^[a-z](-?[a-z0-9]+)*\/[a-z0-9-]+(\/?[a-z0-9-])*$`,
  * backtracks exponentially on a long id with a typo in it; this one accepts exactly the same strings
  * in linear time.
  */

@@ -1,4 +1,4 @@
-/** JSON shapes of the Product Ingestion API (api README §2). Keys are read case-insensitively where the docs disagree. */
+/** JSON shapes of the Product Ingestion API (docs/partner-center-api.md §2). Keys are read case-insensitively where the docs disagree. */
 
 export const SCHEMA_HOST = 'https://schema.mp.microsoft.com/schema'
 
@@ -77,7 +77,7 @@ export interface ConfigureDetail {
   resources: PiResource[]
 }
 
-/** `jobId` or `jobID` (docs disagree; api README §2.5). */
+/** `jobId` or `jobID` (docs disagree; docs/partner-center-api.md §2.5). */
 export function normalizeStatus(raw: Record<string, unknown>): ConfigureStatus {
   const jobId = String(raw.jobId ?? raw.jobID ?? raw.JobId ?? '')
   return {

@@ -1,0 +1,175 @@
+import type { RunContext } from '../../context.js'
+import { ActionError } from '../../errors.js'
+import { HttpError } from '../../http/http-error.js'
+import { log } from '../../log.js'
+import { flattenJobErrors, jobErrorTable, JobFailedError } from '../../product-ingestion/job-errors.js'
+import type { ConfigureStatus } from '../../product-ingestion/types.js'
+import type { Outputs, Report, Section } from '../../report/report.js'
+import { offerOutputs } from '../shared/offer-outputs.js'
+import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import { jobOutputs, readJobResources, waitForJob } from './jobs.js'
+import { checkConflicts, stepReport, submit } from './publish.js'
+import {
+  describeSubmission,
+  isInProgress,
+  isSucceeded,
+  newestFirst,
+  newestPreview,
+  submissionDurableId,
+  submissionOutputs,
+  waitForSubmission
+} from './submissions.js'
+
+/** go-live, status and cancel for SaaS, VM and container offers (and configure jobs by ID). */
+
+export async function goLiveProductIngestion(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
+  const submissions = await checkConflicts(ctx, offer)
+  const from = ctx.inputs.submissionId
+    ? submissions.find(
+        s => s.id.toLowerCase() === submissionDurableId(offer.productId, ctx.inputs.submissionId!)
+      )
+    : newestPreview(submissions)
+  if (!from) {
+    throw new ActionError(
+      ctx.inputs.submissionId
+        ? `Offer '${offer.offerId}' has no submission ${ctx.inputs.submissionId}.`
+        : `Offer '${offer.offerId}' has no preview submission to take live.`,
+      {
+        hint: 'Publish to preview first (`command: publish`, `target: preview`), or use `target: live`, which does both.'
+      }
+    )
+  }
+  if (from.target?.targetType !== 'preview' || !isSucceeded(from)) {
+    throw new ActionError(
+      `Submission ${from.id} is ${describeSubmission(from)}; only a preview submission that succeeded can go live.`,
+      {
+        hint: 'Publish to preview again and go live when it has succeeded.'
+      }
+    )
+  }
+  if (ctx.inputs.dryRun) {
+    return {
+      title: `${offer.offerId}: dry run`,
+      outputs: offerOutputs(offer, submissionOutputs(from)),
+      sections: [{ text: `Dry run: would go live from preview submission \`${from.id}\`.` }]
+    }
+  }
+  return stepReport(offer, await submit(ctx, offer, 'live', ctx.inputs.wait, from.id), 'live')
+}
+
+export async function statusProductIngestion(
+  ctx: RunContext,
+  offer: ResolvedOffer | undefined
+): Promise<Report> {
+  const jobId = ctx.inputs.jobId
+  if (jobId) {
+    let status = await ctx.productIngestion.getJobStatus(jobId)
+    if (ctx.inputs.wait && status.jobStatus !== 'completed') {
+      try {
+        status = await waitForJob(ctx, jobId, 'status')
+      } catch (error) {
+        // A job that ends badly is reported, not raised: `status` observes, it does not fail the workflow.
+        if (!(error instanceof JobFailedError)) throw error
+        status = error.status
+      }
+    }
+    const rows = flattenJobErrors(status.errors)
+    if (status.jobStatus === 'completed' && status.jobResult !== 'succeeded')
+      log.warning(`Configure job ${jobId} ${status.jobResult}.`)
+    const sections: Section[] = [
+      { text: `Configure job \`${jobId}\`: **${status.jobStatus}** / ${status.jobResult}.` }
+    ]
+    if (rows.length) sections.push({ heading: 'Errors', table: jobErrorTable(rows) })
+    const outputs: Outputs = { ...(offer ? offerOutputs(offer) : {}), ...jobOutputs(status) }
+    if (status.jobResult === 'succeeded') {
+      const ids = (await readJobResources(ctx, jobId))
+        .map(r => r.id)
+        .filter((id): id is string => typeof id === 'string')
+      outputs['resource-ids'] = JSON.stringify(ids)
+    }
+    return { title: `Configure job ${jobId}`, outputs, sections }
+  }
+  if (!offer) throw new ActionError('`command: status` needs `job-id`, `offer-id` or `product-id`.')
+  let submissions = newestFirst(await ctx.productIngestion.listSubmissions(offer.productId))
+  let latest = submissions[0]
+  if (latest && ctx.inputs.wait && isInProgress(latest)) {
+    latest = await waitForSubmission(ctx, offer.productId, latest.id)
+    submissions = [latest, ...submissions.slice(1)]
+  }
+  const sections: Section[] = [
+    {
+      heading: 'Submissions',
+      text: submissions.length ? undefined : `Offer '${offer.offerId}' has no submission yet.`,
+      table: submissions.length
+        ? {
+            headers: ['Submission', 'Target', 'Status', 'Result', 'Created'],
+            rows: submissions
+              .slice(0, 20)
+              .map(s => [s.id, s.target?.targetType ?? '', s.status ?? '', s.result ?? '', s.created ?? ''])
+          }
+        : undefined
+    }
+  ]
+  return {
+    title: `${offer.offerId}: submissions`,
+    outputs: offerOutputs(offer, submissionOutputs(latest)),
+    sections
+  }
+}
+
+export async function cancelProductIngestion(
+  ctx: RunContext,
+  offer: ResolvedOffer | undefined
+): Promise<Report> {
+  const jobId = ctx.inputs.jobId
+  if (!jobId) {
+    throw new ActionError(
+      'Product Ingestion can cancel a configure job, not a submission: give `job-id` (the job-id output of publish or configure).',
+      {
+        hint: offer
+          ? `Run \`command: status\` for offer '${offer.offerId}' to see its submissions.`
+          : undefined
+      }
+    )
+  }
+  const before = await ctx.productIngestion.getJobStatus(jobId)
+  if (before.jobStatus === 'completed') return alreadyCompleted(offer, before)
+  if (ctx.inputs.dryRun) {
+    return {
+      title: `Configure job ${jobId}: dry run`,
+      outputs: { ...(offer ? offerOutputs(offer) : {}), ...jobOutputs(before) },
+      sections: [{ text: `Dry run: configure job \`${jobId}\` (${before.jobStatus}) would be cancelled.` }]
+    }
+  }
+  let after: ConfigureStatus
+  try {
+    after = await ctx.productIngestion.cancelJob(jobId)
+  } catch (error) {
+    // It may complete between the read and the cancel: the service then refuses with 400.
+    if (error instanceof HttpError && error.status === 400 && /already completed/i.test(error.message)) {
+      return alreadyCompleted(offer, await ctx.productIngestion.getJobStatus(jobId))
+    }
+    throw error
+  }
+  if (!after.jobId) after = await ctx.productIngestion.getJobStatus(jobId)
+  log.info(`Configure job ${jobId}: ${after.jobStatus}/${after.jobResult}.`)
+  return {
+    title: `Configure job ${jobId} cancelled`,
+    outputs: { ...(offer ? offerOutputs(offer) : {}), ...jobOutputs(after) },
+    sections: [
+      {
+        text: `Configure job \`${jobId}\` was cancelled (${after.jobStatus}/${after.jobResult}); none of its changes were applied.`
+      }
+    ]
+  }
+}
+
+function alreadyCompleted(offer: ResolvedOffer | undefined, status: ConfigureStatus): Report {
+  const message = `Configure job ${status.jobId} had already completed (${status.jobResult}); there was nothing to cancel.`
+  log.info(message)
+  return {
+    title: `Configure job ${status.jobId}`,
+    outputs: { ...(offer ? offerOutputs(offer) : {}), ...jobOutputs(status) },
+    sections: [{ text: message }]
+  }
+}

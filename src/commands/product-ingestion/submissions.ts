@@ -1,0 +1,98 @@
+/**
+ * Product Ingestion submissions (docs/partner-center-api.md §2.6): the draft handle `submission/<guid>/0`, preview
+ * and live submissions `submission/<guid>/<n>` with `status` (notStarted|running|completed) and
+ * `result` (pending|succeeded|failed). Publishing is a configure job with one submission resource.
+ */
+import type { SubmissionOutputs } from '../shared/offer-outputs.js'
+import type { RunContext } from '../../context.js'
+import { log } from '../../log.js'
+import { pollUntil } from '../../wait.js'
+import { JOB_POLL } from './jobs.js'
+import { schemaUri, type PiResource, type PiSubmission } from '../../product-ingestion/types.js'
+
+export const isDraftHandle = (s: PiSubmission): boolean =>
+  s.target?.targetType === 'draft' || /\/0$/.test(s.id)
+export const isInProgress = (s: PiSubmission): boolean =>
+  !isDraftHandle(s) && s.status !== undefined && s.status !== 'completed'
+export const isSucceeded = (s: PiSubmission): boolean => s.status === 'completed' && s.result === 'succeeded'
+
+/** The number at the end of the id orders submissions when `created` is missing. */
+function sequence(s: PiSubmission): bigint {
+  const tail = s.id.split('/').pop() ?? '0'
+  return /^\d+$/.test(tail) ? BigInt(tail) : 0n
+}
+
+export function newestFirst(submissions: PiSubmission[]): PiSubmission[] {
+  return submissions
+    .filter(s => !isDraftHandle(s))
+    .sort(
+      (a, b) =>
+        (b.created ?? '').localeCompare(a.created ?? '') ||
+        (sequence(b) > sequence(a) ? 1 : sequence(b) < sequence(a) ? -1 : 0)
+    )
+}
+
+export function newestPreview(submissions: PiSubmission[]): PiSubmission | undefined {
+  return newestFirst(submissions).find(s => s.target?.targetType === 'preview')
+}
+
+/** `submission-id` as given (a number, or the whole durable ID) to the durable ID. */
+export function submissionDurableId(productGuid: string, input: string): string {
+  return input.startsWith('submission/')
+    ? input.toLowerCase()
+    : `submission/${productGuid.toLowerCase()}/${input}`
+}
+
+export function submissionResource(
+  productGuid: string,
+  targetType: 'preview' | 'live',
+  fromId?: string
+): PiResource {
+  return {
+    $schema: schemaUri('submission'),
+    ...(fromId ? { id: fromId } : {}),
+    product: `product/${productGuid.toLowerCase()}`,
+    target: { targetType }
+  }
+}
+
+export const describeSubmission = (s: PiSubmission): string =>
+  `${s.target?.targetType ?? '?'} ${s.status ?? 'unknown'}/${s.result ?? 'unknown'}`
+
+/** Waits until the submission completes (certification and publishing happen after the job). */
+export async function waitForSubmission(
+  ctx: RunContext,
+  productGuid: string,
+  id: string
+): Promise<PiSubmission> {
+  ctx.progress.describe = () => `submission ${id} was being published`
+  return pollUntil({
+    what: `submission ${id}`,
+    clock: ctx.clock,
+    deadline: ctx.deadline,
+    poll: async () => {
+      const found = (await ctx.productIngestion.listSubmissions(productGuid)).find(
+        s => s.id.toLowerCase() === id.toLowerCase()
+      )
+      return (
+        found ??
+        ({
+          id,
+          product: `product/${productGuid}`,
+          target: { targetType: '?' },
+          $schema: '',
+          status: 'unknown'
+        } as PiSubmission)
+      )
+    },
+    done: s => s.status === 'completed',
+    describe: s => `${s.status ?? 'unknown'}/${s.result ?? 'unknown'}`,
+    resumeHint: `Run the action with \`command: status\` to follow submission ${id}.`,
+    log: log.info,
+    ...JOB_POLL
+  })
+}
+
+/** A submission as the outputs name it (status and result stand for the v1 state and substate). */
+export const submissionOutputs = (s: PiSubmission | undefined): SubmissionOutputs | undefined =>
+  s && { id: s.id, state: s.status, substate: s.result }

@@ -1,0 +1,28 @@
+import { partnerCenterUrl, type Outputs } from '../../report/report.js'
+import type { ResolvedOffer } from './resolve-offer.js'
+
+/** A submission as the outputs name it, whichever API it came from. */
+export interface SubmissionOutputs {
+  id: string
+  /** v1 `state`; Product Ingestion `status`. */
+  state?: string
+  /** v1 `substate`; Product Ingestion `result`. */
+  substate?: string
+}
+
+/** The outputs every command that acts on an offer sets: the offer, and the submission when there is one. */
+export function offerOutputs(offer: ResolvedOffer, submission?: SubmissionOutputs): Outputs {
+  return {
+    'product-id': offer.productId,
+    'offer-id': offer.offerId,
+    'offer-type': offer.type,
+    'partner-center-url': partnerCenterUrl(offer.productId),
+    ...(submission
+      ? {
+          'submission-id': submission.id,
+          'submission-state': submission.state ?? '',
+          'submission-substate': submission.substate ?? ''
+        }
+      : {})
+  }
+}

@@ -1,0 +1,254 @@
+import type { RunContext } from '../../context.js'
+import { InputError } from '../../errors.js'
+import { log } from '../../log.js'
+import { preparePackage, type PreparedPackage } from '../../package/index.js'
+import type { Report, Section } from '../../report/report.js'
+import { formatDuration } from '../../wait.js'
+import { loadPlanStates, type PlanState } from './plan-state.js'
+import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import { workflowSections } from './lifecycle.js'
+import { selectPlans } from './plan-selection.js'
+import {
+  buildSubmissionRequest,
+  createSubmissionOnce,
+  describeSubmission,
+  isLive,
+  isPreviewReady,
+  resolveConflict,
+  waitForSubmission
+} from './submissions.js'
+import { loadTechnicalConfiguration, type ManagedAppSettings } from './technical-configuration.js'
+import { updatePlans } from './update-plans.js'
+import { uploadPackage } from './upload-package.js'
+import { checkVersionIsHigher } from './version.js'
+import { offerOutputs } from '../shared/offer-outputs.js'
+
+/**
+ * `publish` for an Azure Application: check everything, then upload the package, point the plans
+ * at it, submit to preview, and go live when asked. Nothing is written until every check passed.
+ */
+export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
+  const { inputs } = ctx
+  const started = ctx.clock.now()
+  const steps: Array<[string, number]> = []
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = ctx.clock.now()
+    const result = await log.group(name, fn)
+    steps.push([name, ctx.clock.now() - t0])
+    return result
+  }
+
+  // 1. Checks, before any write ---------------------------------------------------------------------
+  if (!inputs.packagePath)
+    throw new InputError(
+      'package-path',
+      'is required to publish an Azure Application offer: a .zip or a folder.'
+    )
+  if (!inputs.version) {
+    throw new InputError(
+      'version',
+      'is not set and the run was not started by a version tag (v1.2.3).',
+      'Set `version`, or run on a tag push such as v1.2.3.'
+    )
+  }
+  const version = inputs.version
+  const settings: ManagedAppSettings | undefined = inputs.technicalConfigurationPath
+    ? await loadTechnicalConfiguration(inputs.technicalConfigurationPath)
+    : undefined
+
+  const { plans, submissions, packages, prepared } = await step(
+    'Read the offer and check the package',
+    async () => {
+      const preparing = preparePackage(inputs.packagePath!)
+      try {
+        const [allPlans, submissions, packages, prepared] = await Promise.all([
+          loadPlanStates(ctx, offer.productId, { waitForBranches: true }),
+          ctx.ingestion.listSubmissions(offer.productId),
+          ctx.ingestion.listPackages(offer.productId),
+          preparing
+        ])
+        return { plans: selectPlans(allPlans, inputs.planIds), submissions, packages, prepared }
+      } catch (error) {
+        // A zip made from a folder is removed even when a read beside it failed.
+        await preparing.then(
+          p => p.cleanup(),
+          () => undefined
+        )
+        throw error
+      }
+    }
+  )
+  try {
+    if (settings && !plans.some(p => p.variant.subType === 'managed-application')) {
+      throw new InputError(
+        'technical-configuration',
+        'applies to managed-application plans, and none of the selected plans is one.'
+      )
+    }
+    checkVersionIsHigher(version, plans)
+    const blocking =
+      inputs.target === 'draft'
+        ? undefined
+        : await resolveConflict(ctx, offer.productId, submissions, inputs.dryRun)
+
+    if (inputs.dryRun) return dryRunReport(ctx, offer, plans, prepared, version, blocking?.id)
+
+    // 2. Package and plans (the draft) --------------------------------------------------------------
+    const uploaded = await step('Upload the package', () =>
+      uploadPackage(ctx, offer.productId, prepared, new Set(packages.map(p => p.id)))
+    )
+    await step('Update the plans', () =>
+      updatePlans(ctx, offer.productId, plans, uploaded.pkg.id, version, settings)
+    )
+
+    const base = {
+      ...offerOutputs(offer),
+      'package-id': uploaded.pkg.id,
+      version,
+      plans: plansOutput(plans, version)
+    }
+    const sections = (submissionLine?: string): Section[] => [
+      { table: planTable(plans, version) },
+      {
+        text: `Package \`${prepared.fileName}\` (${(prepared.sizeBytes / 1024 / 1024).toFixed(2)} MiB, sha256 \`${prepared.sha256.slice(0, 16)}…\`) is package \`${uploaded.pkg.id}\`.`
+      },
+      ...(submissionLine ? [{ heading: 'Submission', text: submissionLine }] : []),
+      {
+        heading: 'Steps',
+        table: {
+          headers: ['Step', 'Took'],
+          rows: [
+            ...steps.map(([n, ms]) => [n, formatDuration(ms)]),
+            ['Total', formatDuration(ctx.clock.now() - started)]
+          ]
+        }
+      }
+    ]
+    if (inputs.target === 'draft') {
+      return {
+        title: `${offer.offerId} ${version}: draft updated`,
+        outputs: base,
+        sections: [...sections(), { text: 'Target `draft`: the draft was changed; nothing was submitted.' }]
+      }
+    }
+
+    // 3. Preview, then live ---------------------------------------------------------------------------
+    let submission = await step('Submit to preview', async () => {
+      const notes = `Version ${version} published by partner-center-publish${process.env.GITHUB_REPOSITORY ? ` from ${process.env.GITHUB_REPOSITORY}@${(process.env.GITHUB_SHA ?? '').slice(0, 7)}` : ''}.`
+      const request = await buildSubmissionRequest(ctx, offer.productId, notes)
+      const created = await createSubmissionOnce(
+        ctx,
+        offer.productId,
+        request,
+        new Set(submissions.map(s => s.id))
+      )
+      log.info(`Submission ${created.id} created (${describeSubmission(created)}).`)
+      return created
+    })
+    ctx.progress.describe = () =>
+      `submission ${submission.id} of offer ${offer.offerId} was ${describeSubmission(submission)}`
+
+    if (inputs.wait) {
+      submission = await step('Wait for the preview', () =>
+        waitForSubmission(ctx, offer.productId, submission, 'the preview to be ready', isPreviewReady)
+      )
+      if (inputs.target === 'live') {
+        submission = await step('Go live', async () => {
+          const promoted = await ctx.ingestion.promoteSubmission(offer.productId, submission.id)
+          return waitForSubmission(
+            ctx,
+            offer.productId,
+            promoted?.id ? promoted : submission,
+            'the offer to go live',
+            isLive
+          )
+        })
+      }
+    } else if (inputs.target === 'live') {
+      log.warning(
+        'wait is false: the submission was made to preview; run `command: go-live` once the preview is ready.'
+      )
+    }
+    const outputs = {
+      ...base,
+      'submission-id': submission.id,
+      'submission-state': submission.state,
+      'submission-substate': submission.substate
+    }
+    const where = isLive(submission) ? 'live' : isPreviewReady(submission) ? 'in preview' : 'submitted'
+    // The submission's progress, step by step; a summary without it is still a success.
+    const workflow = await ctx.ingestion.getWorkflowDetails(offer.productId, submission.id).catch(() => [])
+    return {
+      title: `${offer.offerId} ${version}: ${where}`,
+      outputs,
+      sections: [
+        ...sections(`Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.`),
+        ...workflowSections(workflow)
+      ]
+    }
+  } finally {
+    await prepared.cleanup()
+  }
+}
+
+/** The `plans` output: each plan with the version it had and the one it gets. */
+function plansOutput(plans: PlanState[], version: string): string {
+  return JSON.stringify(
+    plans.map(p => ({
+      planId: p.planId,
+      variantId: p.variant.id,
+      name: p.variant.friendlyName ?? p.planId,
+      subType: p.variant.subType,
+      version,
+      previousVersion: p.version ?? null
+    }))
+  )
+}
+
+function planTable(plans: PlanState[], version: string) {
+  return {
+    headers: ['Plan', 'Kind', 'Previous version', 'New version'],
+    rows: plans.map(p => [p.planId, p.variant.subType ?? '', p.version ?? '(none)', version])
+  }
+}
+
+function dryRunReport(
+  ctx: RunContext,
+  offer: ResolvedOffer,
+  plans: PlanState[],
+  prepared: PreparedPackage,
+  version: string,
+  blockingId?: string
+): Report {
+  const { target, onConflict } = ctx.inputs
+  const actions = [
+    ...(blockingId
+      ? [
+          onConflict === 'cancel'
+            ? `Cancel submission ${blockingId}, which is in progress.`
+            : `Stop: submission ${blockingId} is in progress (on-conflict: fail).`
+        ]
+      : []),
+    `Upload ${prepared.fileName} (${prepared.sizeBytes} bytes, ${prepared.entries} entries, sha256 ${prepared.sha256}).`,
+    ...plans.map(
+      p =>
+        `Set plan '${p.planId}' (${p.variant.subType ?? 'plan'}) from ${p.version ?? '(none)'} to ${version} with the new package.`
+    ),
+    ...(target === 'draft' ? [] : ['Submit the whole draft to preview and wait until the preview is ready.']),
+    ...(target === 'live' ? ['Go live and wait until the offer is in the marketplace.'] : [])
+  ]
+  log.info(`Dry run: nothing was changed. Would:\n${actions.map(a => `  - ${a}`).join('\n')}`)
+  return {
+    title: `${offer.offerId} ${version}: dry run`,
+    outputs: {
+      ...offerOutputs(offer),
+      version,
+      plans: plansOutput(plans, version)
+    },
+    sections: [
+      { text: 'Dry run: everything was checked; nothing was changed.' },
+      { table: planTable(plans, version) },
+      { heading: 'What a real run would do', list: actions }
+    ]
+  }
+}

@@ -1,0 +1,205 @@
+import type { RunContext } from '../../context.js'
+import { ActionError } from '../../errors.js'
+import { HttpError } from '../../http/http-error.js'
+import type { BranchModule, Submission, SubmissionResource } from '../../ingestion/types.js'
+import { log } from '../../log.js'
+import { pollUntil } from '../../wait.js'
+import { createOnce } from '../shared/create-once.js'
+import { newestFirst } from './plan-state.js'
+
+/** Submission states (docs/partner-center-api.md §1.11). */
+export const isFailed = (s: Submission): boolean =>
+  /^Failed/i.test(s.substate) || ['Cancelled', 'Deleted', 'RolledBack'].includes(s.state)
+export const isPreviewReady = (s: Submission): boolean =>
+  s.state === 'Published' && ['ReadyToPublish', 'Publishing', 'InStore', 'Published'].includes(s.substate)
+export const isLive = (s: Submission): boolean => s.state === 'Published' && s.substate === 'InStore'
+/** Blocks a new submission: still moving, and not failed (a failed one may be superseded). */
+export const isInProgress = (s: Submission): boolean => s.state === 'InProgress' && !isFailed(s)
+export const describeSubmission = (s: Submission): string => `${s.state}/${s.substate}`
+
+/**
+ * Before anything is written: is a submission already in progress? `fail` stops with its id and
+ * state; `cancel` deletes it and waits until it is gone.
+ */
+export async function resolveConflict(
+  ctx: RunContext,
+  productId: string,
+  submissions: Submission[],
+  dryRun: boolean
+): Promise<Submission | undefined> {
+  const blocking = newestFirst(submissions).find(isInProgress)
+  if (!blocking) return undefined
+  if (ctx.inputs.onConflict === 'fail' || dryRun) {
+    if (dryRun) return blocking
+    throw new ActionError(
+      `Submission ${blocking.id} of this offer is already in progress (${describeSubmission(blocking)}).`,
+      {
+        hint: 'Wait for it to finish (`command: status`), cancel it (`command: cancel`), or set `on-conflict: cancel` to cancel it and publish this release.'
+      }
+    )
+  }
+  log.info(`Cancelling submission ${blocking.id} (${describeSubmission(blocking)}): on-conflict is cancel.`)
+  await ctx.ingestion.deleteSubmission(productId, blocking.id)
+  await pollUntil({
+    what: `submission ${blocking.id} to be cancelled`,
+    clock: ctx.clock,
+    deadline: ctx.deadline,
+    initialDelayMs: 2_000,
+    maxDelayMs: 15_000,
+    log: log.info,
+    poll: async () =>
+      (await ctx.ingestion.getSubmission(productId, blocking.id)) ?? {
+        ...blocking,
+        state: 'Deleted',
+        substate: 'Cancelled'
+      },
+    done: s => !isInProgress(s),
+    describe: describeSubmission,
+    resumeHint: `Check submission ${blocking.id} with \`command: status\`.`
+  })
+  return undefined
+}
+
+const OFFER_MODULES: BranchModule[] = [
+  'Listing',
+  'Property',
+  'Availability',
+  'Package',
+  'ResellerConfiguration'
+]
+
+/**
+ * The submission request: every offer-level and plan-level draft instance, so that what goes to
+ * preview is the whole current draft (what the portal's "Review and publish" does).
+ */
+export async function buildSubmissionRequest(
+  ctx: RunContext,
+  productId: string,
+  notes: string
+): Promise<unknown> {
+  const branchesByModule = await Promise.all(
+    OFFER_MODULES.map(async module => {
+      try {
+        return await ctx.ingestion.getBranches(productId, module)
+      } catch (error) {
+        // Not every offer has a reseller configuration; the module is then simply left out.
+        if (
+          module === 'ResellerConfiguration' &&
+          error instanceof HttpError &&
+          [400, 404].includes(error.status ?? 0)
+        )
+          return []
+        throw error
+      }
+    })
+  )
+  const resources: SubmissionResource[] = []
+  const byVariant = new Map<string, SubmissionResource[]>()
+  for (const branches of branchesByModule) {
+    for (const branch of branches) {
+      if (branch.type && branch.type !== 'Main') continue
+      const resource = { type: branch.module, value: branch.currentDraftInstanceID }
+      if (branch.variantID)
+        byVariant.set(branch.variantID, [...(byVariant.get(branch.variantID) ?? []), resource])
+      else resources.push(resource)
+    }
+  }
+  return {
+    resourceType: 'SubmissionCreationRequest',
+    targets: [{ type: 'Scope', value: 'preview' }],
+    resources,
+    variantResources: [...byVariant].map(([variantID, list]) => ({ variantID, resources: list })),
+    publishOption: {
+      releaseTimeInUtc: new Date(ctx.clock.now()).toISOString(),
+      isManualPublish: true,
+      isAutoPromote: false,
+      certificationNotes: notes
+    },
+    extendedProperties: []
+  }
+}
+
+/** POST submissions once; a lost answer is resolved by looking for the new submission. */
+export async function createSubmissionOnce(
+  ctx: RunContext,
+  productId: string,
+  request: unknown,
+  knownIds: Set<string>
+): Promise<Submission> {
+  try {
+    return await createOnce({
+      what: 'the submission',
+      clock: ctx.clock,
+      create: () => ctx.ingestion.createSubmission(productId, request),
+      findCreated: async () =>
+        newestFirst(await ctx.ingestion.listSubmissions(productId)).find(s => !knownIds.has(s.id))
+    })
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 409) {
+      throw new ActionError(
+        `Partner Center refused the submission: another submission is in progress. ${error.message}`,
+        {
+          hint: 'Wait for it (`command: status`), or set `on-conflict: cancel`.',
+          cause: error
+        }
+      )
+    }
+    throw error
+  }
+}
+
+/** Waits until `done`; a failed submission is explained with its validations and workflow steps. */
+export async function waitForSubmission(
+  ctx: RunContext,
+  productId: string,
+  submission: Submission,
+  what: string,
+  done: (s: Submission) => boolean
+): Promise<Submission> {
+  ctx.progress.describe = () => `waiting for ${what} (submission ${submission.id} of product ${productId})`
+  const final = await pollUntil({
+    what,
+    clock: ctx.clock,
+    deadline: ctx.deadline,
+    log: log.info,
+    poll: async () =>
+      (await ctx.ingestion.getSubmission(productId, submission.id)) ?? {
+        ...submission,
+        state: 'Deleted',
+        substate: 'Cancelled'
+      },
+    done: s => done(s) || isFailed(s),
+    describe: describeSubmission,
+    resumeHint: `Run the action with \`command: status\`, \`offer-id\` and \`submission-id: ${submission.id}\` (and \`wait: true\`) to follow it.`
+  })
+  if (isFailed(final)) throw await submissionFailure(ctx, productId, final)
+  return final
+}
+
+export async function submissionFailure(
+  ctx: RunContext,
+  productId: string,
+  submission: Submission
+): Promise<ActionError> {
+  const [validations, workflow] = await Promise.all([
+    ctx.ingestion.getValidations(productId, submission.id).catch(() => []),
+    ctx.ingestion.getWorkflowDetails(productId, submission.id).catch(() => [])
+  ])
+  const problems = validations
+    .filter(v => (v.severity ?? 'Error') !== 'Informational')
+    .map(
+      v =>
+        `${v.severity ?? 'Error'}${v.errorCode ? ` ${v.errorCode}` : ''}: ${v.message ?? ''}${v.resource ? ` (${v.resource})` : ''}`
+    )
+  const failedSteps = workflow
+    .flatMap(w => w.workflowSteps ?? [])
+    .filter(step => !['NotStarted', 'InProgress', 'Success'].includes(step.state))
+  const parts = [
+    `Submission ${submission.id} ${submission.state === 'Cancelled' || submission.substate === 'Cancelled' ? 'was cancelled' : 'failed'} (${describeSubmission(submission)}).`,
+    failedSteps.length ? `Failed step: ${failedSteps.map(s => `${s.name} (${s.state})`).join(', ')}.` : '',
+    problems.length ? `Validation: ${problems.join('; ')}` : ''
+  ]
+  return new ActionError(parts.filter(Boolean).join(' '), {
+    hint: "Fix what the validation says in the offer or the package, then tag a new release. The certification report is in Partner Center under the offer's Offer overview."
+  })
+}

@@ -5,14 +5,12 @@ import nock from 'nock'
 import { parse } from 'yaml'
 
 /**
- * Replays the real recorded Partner Center traffic in ../shared/api/recordings (vcrpy YAML from the
- * Azure CLI extension's tests) through nock, so the client is tested against what the service sent.
+ * Replays real recorded Partner Center traffic through nock, so that the client is tested against what
+ * the service sent. The recordings (vcrpy YAML from the Azure CLI extension's tests, trimmed to the
+ * interactions the tests use) are in __tests__/fixtures/recordings; its README says where each came from.
  */
 
-export const RECORDINGS_DIR = join(
-  fileURLToPath(new URL('.', import.meta.url)),
-  '../../../shared/api/recordings'
-)
+export const RECORDINGS_DIR = fileURLToPath(new URL('../fixtures/recordings/', import.meta.url))
 
 export interface Interaction {
   method: string
@@ -23,9 +21,7 @@ export interface Interaction {
 }
 
 export function loadRecording(name: string): Interaction[] {
-  const doc = parse(
-    readFileSync(join(RECORDINGS_DIR, `recording-partnercenter-cli-extension-${name}.yaml`), 'utf8')
-  ) as {
+  const doc = parse(readFileSync(join(RECORDINGS_DIR, `${name}.yaml`), 'utf8')) as {
     interactions: Array<{
       request: { method: string; uri: string }
       response: { status: { code: number }; headers: Record<string, string[]>; body: { string: string } }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FAULT_PROFILES, type RunningEmulator } from '../../emulator/index.js'
 import { CONTOSO_APP, DEMO_CREDENTIALS } from '../../emulator/seed/default.js'
-import { api, getToken, start } from './helpers.js'
+import { api, getToken, start, until } from './helpers.js'
 
 let emu: RunningEmulator
 let call: ReturnType<typeof api>
@@ -97,16 +97,19 @@ describe('faults', () => {
 
   it("'delay' holds the response beyond a client timeout", async () => {
     emu.setFaults([{ method: 'GET', action: 'delay', delayMs: 600 }])
-    const started = Date.now()
-    const r = await raw(
-      'GET',
-      `${emu.url}/${DEMO_CREDENTIALS.tenantId}/oauth2/v2.0/token`,
-      undefined,
-      {},
-      200
+    const tokenPath = `/${DEMO_CREDENTIALS.tenantId}/oauth2/v2.0/token`
+    const r = await raw('GET', `${emu.url}${tokenPath}`, undefined, {}, 200)
+    expect(r.status).toBeUndefined()
+    expect(r.error).toBe('client timeout')
+    // The emulator goes on holding the abandoned request and logs it when the delay is over. Wait for
+    // that here: left in flight, it would land in the log of whichever test runs next (after its reset).
+    const abandoned = await until(
+      async () => emu.requests().find(e => e.method === 'GET' && e.path === tokenPath),
+      entry => entry !== undefined
     )
-    expect(r.error).toBeDefined()
-    expect(Date.now() - started).toBeLessThan(550)
+    expect(abandoned).toMatchObject({ method: 'GET', fault: 'delay' })
+    expect(abandoned!.durationMs).toBeGreaterThanOrEqual(600)
+
     emu.setFaults([{ method: 'GET', action: 'delay', delayMs: 150 }])
     const t0 = Date.now()
     const ok = await call('GET', '/products')
@@ -171,13 +174,14 @@ describe('faults', () => {
   })
 
   it('latency is added to every response but not to /_emulator', async () => {
-    emu.setFaults([], 120)
+    emu.setFaults([], 400)
     const t0 = Date.now()
-    await call('GET', '/products')
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(110)
-    const t1 = Date.now()
-    await fetch(`${emu.url}/_emulator/health`)
-    expect(Date.now() - t1).toBeLessThan(100)
+    const finished: string[] = []
+    const api = call('GET', '/products').then(() => finished.push('api'))
+    const health = fetch(`${emu.url}/_emulator/health`).then(() => finished.push('health'))
+    await Promise.all([api, health])
+    expect(finished).toEqual(['health', 'api'])
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(390)
   })
 })
 
@@ -254,7 +258,7 @@ describe('inspection endpoints and request log', () => {
 })
 
 describe('seeds', () => {
-  it('loads a YAML seed file; generate: 10,000 offers stays fast and pages O(page)', async () => {
+  it('loads a YAML seed file; generate: 10,000 offers, served in pages of the page size', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seed-'))
     const file = join(dir, 'seed.yaml')
     writeFileSync(
@@ -277,10 +281,10 @@ describe('seeds', () => {
         'generate: { offers: 10000 }'
       ].join('\n')
     )
-    const t0 = Date.now()
+    // How fast the emulator generates and pages this many offers is measured by `npm run bench`
+    // (listing 10,000 offers against 1,000), not by a wall-clock limit here.
     const big = await start({ seed: file, pageSize: 100 })
     try {
-      expect(Date.now() - t0).toBeLessThan(3000)
       const tok = await getToken(big, {
         tenant: 'fabrikam.onmicrosoft.com',
         clientId: '0a0a0a0a-0000-4000-8000-000000000002',
@@ -294,16 +298,16 @@ describe('seeds', () => {
       const plans = (await c('GET', `/products/${prod.id}/variants`)).body.value
       expect(plans[0]).toMatchObject({ externalID: 'gold', subType: 'solution-template' })
       let path = '/products'
-      let count = 0
-      const t1 = Date.now()
+      const pages: number[] = []
       for (;;) {
         const r = await c('GET', path)
-        count += r.body.value.length
+        pages.push(r.body.value.length)
         if (!r.body.nextLink) break
         path = '/' + r.body.nextLink.replace(/^v1\.0\/ingestion\//, '')
       }
-      expect(count).toBe(10001)
-      expect(Date.now() - t1).toBeLessThan(5000)
+      expect(pages.reduce((a, b) => a + b, 0)).toBe(10001)
+      expect(pages).toHaveLength(101)
+      expect(pages.slice(0, -1).every(n => n === 100)).toBe(true)
     } finally {
       await big.close()
     }

@@ -212,6 +212,7 @@ export const THIS_ACTION = /^(?:\.\/?|[\w.-]+\/partner-center-publish@[\w./-]+)$
 interface Step {
   id?: string
   uses?: string
+  run?: unknown
   with?: Record<string, unknown>
 }
 interface Job {
@@ -284,6 +285,31 @@ export function checkOutputReferences(
     if (job === undefined) problems.push(`${where}: ${text}: no job '${jobName}'`)
     else if (!Object.keys(job.outputs ?? {}).includes(output))
       problems.push(`${where}: ${text}: job '${jobName}' has no output '${output}'`)
+  }
+  return problems
+}
+
+/**
+ * Values that come from outside the workflow's own text (outputs of steps and jobs, event payloads, the
+ * head ref, workflow inputs) must reach a `run:` script through `env:` and be used as "$VAR": an
+ * expression inside the script is pasted into it before bash reads it, so an output holding a quote,
+ * `$(…)` or a newline changes the script (the action's outputs carry offer names and server text).
+ */
+const UNTRUSTED_IN_RUN =
+  /\$\{\{[^}]*\b(?:steps\.[\w-]+\.outputs|needs\.[\w-]+\.outputs|github\.event\b|github\.head_ref|inputs\.)[^}]*\}\}/g
+
+export function checkRunExpressions(workflowYaml: string, where: string): string[] {
+  const problems: string[] = []
+  for (const [jobName, job] of Object.entries(jobsOf(workflowYaml))) {
+    for (const [index, step] of (job?.steps ?? []).entries()) {
+      if (typeof step?.run !== 'string') continue
+      for (const [expression] of step.run.matchAll(UNTRUSTED_IN_RUN)) {
+        const stepName = typeof step.id === 'string' ? step.id : `#${index + 1}`
+        problems.push(
+          `${where}: job '${jobName}' step ${stepName}: ${expression} inside run:; pass it through env: and use "$VAR"`
+        )
+      }
+    }
   }
   return problems
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import {
   actionInterface,
   checkOutputReferences,
+  checkRunExpressions,
   checkWithKeys,
   classifyBlock,
   githubParse,
@@ -35,6 +36,7 @@ function checkMarkdown(markdown: string, file = 'README.md') {
       documents.push({ block, headerLines: classified.headerLines, name: where, content: classified.content })
       problems.push(...checkWithKeys(classified.content, ACTION, where))
       problems.push(...checkOutputReferences(classified.content, ACTION, where))
+      problems.push(...checkRunExpressions(classified.content, where))
     }
   }
   const errors = githubParse(documents.map(({ name, content }) => ({ kind: 'workflow', name, content })))
@@ -57,7 +59,7 @@ describe('README.md yaml examples', () => {
     }
   })
 
-  it("pass GitHub's parser and use only declared inputs and outputs of this action", () => {
+  it("pass GitHub's parser, use only declared inputs and outputs of this action, and pass outputs to run: through env:", () => {
     expect(result.problems).toEqual([])
   })
 })
@@ -108,6 +110,7 @@ describe('the README check itself', () => {
     expect(result.problems).toEqual([
       "EXAMPLE.md:4: job 'snippet' step pcp (partner-center-publish/partner-center-publish@v1): with: 'offer-typ' is not an input of action.yml",
       "EXAMPLE.md:4: steps.pcp.outputs.offer: 'offer' is not an output of action.yml",
+      `EXAMPLE.md:4: job 'snippet' step #2: \${{ steps.pcp.outputs.offer }} inside run:; pass it through env: and use "$VAR"`,
       "EXAMPLE.md:17: job 'a' step 1 (./): required input 'tenant-id' is missing",
       "EXAMPLE.md:17: job 'a' step 1 (./): required input 'client-id' is missing",
       expect.stringMatching(/^EXAMPLE\.md:4 \(README line: 13, Col: \d+\): .*soon/),

@@ -5,7 +5,14 @@ import { describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { actionInterface, checkOutputReferences, checkWithKeys, githubParse, ROOT } from './checks.js'
+import {
+  actionInterface,
+  checkOutputReferences,
+  checkRunExpressions,
+  checkWithKeys,
+  githubParse,
+  ROOT
+} from './checks.js'
 
 const ACTION = actionInterface(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
 const DIR = join(ROOT, '.github/workflows')
@@ -58,6 +65,20 @@ describe('workflows', () => {
       checkOutputReferences(text, ACTION, name)
     )
     expect(problems).toEqual([])
+  })
+
+  it('pass outputs, event data and inputs to run: scripts through env:, never as expressions in them', () => {
+    const problems = Object.entries(WORKFLOWS).flatMap(([name, text]) => checkRunExpressions(text, name))
+    expect(problems).toEqual([])
+    const selfTest = WORKFLOWS['self-test.yml']
+    const pasted = selfTest.replace(
+      /^(\s+)run: \|\n/m,
+      '$1run: |\n$1  echo "${{ steps.list.outputs.offers }}"\n'
+    )
+    expect(pasted).not.toBe(selfTest)
+    expect(checkRunExpressions(pasted, 'self-test.yml')).toEqual([
+      expect.stringContaining('${{ steps.list.outputs.offers }} inside run:')
+    ])
   })
 
   it('the input and output checks catch typos', () => {

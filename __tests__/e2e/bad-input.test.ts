@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { RunningEmulator } from '../../emulator/index.js'
 import { CONTOSO_APP } from '../../emulator/seed/default.js'
-import { emulatorInputs, startTestEmulator, writes } from '../helpers/emulator.js'
+import { emulatorInputs, useEmulator, writes } from '../helpers/emulator.js'
 import { errorAnnotations, ROOT, runAction } from '../helpers/run-action.js'
 
 /**
@@ -151,18 +150,12 @@ const CASES: Array<[string, Record<string, string>, string]> = [
   ['export without output path', { command: 'export', 'offer-id': 'contoso-saas' }, 'output-path']
 ]
 
-let emulator: RunningEmulator
-beforeAll(async () => {
-  emulator = await startTestEmulator()
-})
-afterAll(async () => {
-  await emulator.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+// One emulator, reset to its seed before each case: a case that wrote would otherwise break the cases
+// after it and hide which one it was.
+const emulator = useEmulator()
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe(`${CASES.length} bad inputs through the bundle`, () => {
-  it('has at least 30 cases', () => expect(CASES.length).toBeGreaterThanOrEqual(30))
-
   it.each(CASES)('%s: an ::error naming the input, nothing written', async (_name, inputs, input) => {
     const run = await runAction({ inputs: emulatorInputs(emulator, inputs) })
     expect(run.code).toBe(1)

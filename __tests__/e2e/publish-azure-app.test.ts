@@ -244,7 +244,8 @@ describe('publish an Azure Application through the bundle', () => {
   })
 })
 
-describe.each(RUNTIMES)('the whole release on %s (GitHub runs node24)', runtime => {
+// The whole release is the main flow: it runs once more under the compatibility runtime.
+describe.each(RUNTIMES)('the whole release on %s', runtime => {
   it('publishes a folder package straight to live', async () => {
     const run = await publish({ target: 'live' }, runtime)
     expect(errorAnnotations(run)).toEqual([])

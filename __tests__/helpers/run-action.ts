@@ -7,23 +7,31 @@ import { fileURLToPath } from 'node:url'
 /**
  * Runs the bundled action exactly as the runner does: `node dist/index.js` with INPUT_* variables
  * (upper case, hyphens kept), GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, outputs in the heredoc
- * format. Under Node 20 (this machine's) or Node 24 (the `node` package, what GitHub runs).
+ * format. Under Node 24 by default (the `node` package: what GitHub runs the action on), or under the
+ * Node that runs the tests for the compatibility pass.
  */
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const BUNDLE = join(ROOT, 'dist/index.js')
 export const NODE24 = join(ROOT, 'node_modules/node/bin/node')
 
-/**
- * The runtimes the bundle is run under: the Node that runs the tests (this machine's Node 20; the
- * matrix version on CI), named by its major version, and Node 24 from the `node` package (what
- * GitHub runs the action on) when that is another one.
- */
+/** A Node runtime named by its major version: `node24`, `node20`. */
 export type NodeRuntime = string
-const HOST_RUNTIME = `node${process.versions.node.split('.')[0]}`
+const HOST_RUNTIME: NodeRuntime = `node${process.versions.node.split('.')[0]}`
 const RUNTIME_BINARIES = new Map<NodeRuntime, string>([[HOST_RUNTIME, process.execPath]])
-if (existsSync(NODE24) && HOST_RUNTIME !== 'node24') RUNTIME_BINARIES.set('node24', NODE24)
-export const RUNTIMES: NodeRuntime[] = [...RUNTIME_BINARIES.keys()]
+if (HOST_RUNTIME !== 'node24' && existsSync(NODE24)) RUNTIME_BINARIES.set('node24', NODE24)
+
+/** What a run uses unless it asks for another: Node 24, as on GitHub (the host's Node without the package). */
+export const DEFAULT_RUNTIME: NodeRuntime = RUNTIME_BINARIES.has('node24') ? 'node24' : HOST_RUNTIME
+
+/**
+ * Every runtime, the default first: the main flows run once more under the Node that runs the tests
+ * (Node 20 on this machine and on CI's Node 20 leg), the oldest the action supports (`engines`).
+ */
+export const RUNTIMES: NodeRuntime[] = [
+  DEFAULT_RUNTIME,
+  ...[...RUNTIME_BINARIES.keys()].filter(r => r !== DEFAULT_RUNTIME)
+]
 
 export interface ActionRun {
   code: number | null
@@ -64,7 +72,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(options.inputs))
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  const node = RUNTIME_BINARIES.get(options.runtime ?? HOST_RUNTIME) ?? process.execPath
+  const runtime = options.runtime ?? DEFAULT_RUNTIME
+  const node = RUNTIME_BINARIES.get(runtime)
+  if (!node) throw new Error(`No ${runtime} here; the runtimes are ${RUNTIMES.join(', ')}.`)
   const started = Date.now()
   const child = spawn(node, [BUNDLE], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''

@@ -1,6 +1,6 @@
 // `npm run bench`: performance figures of the bundled action (dist/index.js) against the bundled
 // Partner Center emulator (emulator/dist/index.js), each beside a baseline measured in the same run,
-// with the ratio and PASS/FAIL against the targets of issue 8. Prints a table and writes
+// with the ratio and PASS/FAIL against its target (docs/performance.md). Prints a table and writes
 // bench-results/latest.json. No TypeScript loader needed: only the bundles run (built first if missing).
 //
 //   node scripts/bench.mjs [--only cold,publish,upload,list,wait] [--runs N] [--upload-mib N]

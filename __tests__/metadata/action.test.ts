@@ -63,7 +63,7 @@ describe('inputs and outputs of action.yml', () => {
     expect(checkInputsAndOutputs(ACTION)).toEqual([])
   })
 
-  it('declares the public contract of DESIGN.md §2', () => {
+  it('declares the public contract: the input and output names users rely on', () => {
     const action = actionInterface(ACTION)
     expect(action.required.sort()).toEqual(['client-id', 'command', 'tenant-id'])
     for (const input of [

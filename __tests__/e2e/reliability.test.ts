@@ -158,8 +158,12 @@ describe('cancellation', () => {
           version: '1.1.0',
           'technical-configuration': EXAMPLE_TECHNICAL_CONFIGURATION
         }),
-        // Upload and processing take ~3 s at real speed; the preview wait starts after that.
-        signalAfterMs: { signal: 'SIGTERM', ms: 9000 },
+        // The signal is sent once the action polls the submission it created, that is during the
+        // preview wait, however long a busy machine takes to get there (not after a fixed delay).
+        signalWhen: {
+          signal: 'SIGTERM',
+          when: () => slow.requests().some(r => r.method === 'GET' && /\/submissions\/\d+$/.test(r.path))
+        },
         timeoutMs: 30_000
       })
       expect(run.code).not.toBe(0)

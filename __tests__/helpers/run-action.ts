@@ -51,6 +51,11 @@ export interface RunOptions {
   runtime?: NodeRuntime
   /** Sends this signal after the given delay (cancellation tests). */
   signalAfterMs?: { signal: NodeJS.Signals; ms: number }
+  /**
+   * Sends this signal once `when()` holds, checked every 20 ms (cancellation tests): tie the signal to
+   * what the run has done (e.g. the emulator's request log), not to a delay a busy machine may miss.
+   */
+  signalWhen?: { signal: NodeJS.Signals; when: () => boolean }
   timeoutMs?: number
 }
 
@@ -83,11 +88,19 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   child.stderr.on('data', d => (stderr += d))
   if (options.signalAfterMs)
     setTimeout(() => child.kill(options.signalAfterMs!.signal), options.signalAfterMs.ms)
+  const watcher = options.signalWhen
+    ? setInterval(() => {
+        if (!options.signalWhen!.when()) return
+        clearInterval(watcher)
+        child.kill(options.signalWhen!.signal)
+      }, 20)
+    : undefined
   const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
     child.on('close', (c, s) => resolve([c, s]))
   )
   clearTimeout(killer)
+  clearInterval(watcher)
   const files: Record<string, string> = {}
   collectFiles(dir, files)
   const run: ActionRun = {

@@ -49,8 +49,6 @@ export interface RunOptions {
   inputs: Record<string, string>
   env?: Record<string, string>
   runtime?: NodeRuntime
-  /** Sends this signal after the given delay (cancellation tests). */
-  signalAfterMs?: { signal: NodeJS.Signals; ms: number }
   /**
    * Sends this signal once `when()` holds, checked every 20 ms (cancellation tests): tie the signal to
    * what the run has done (e.g. the emulator's request log), not to a delay a busy machine may miss.
@@ -86,8 +84,6 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   let stderr = ''
   child.stdout.on('data', d => (stdout += d))
   child.stderr.on('data', d => (stderr += d))
-  if (options.signalAfterMs)
-    setTimeout(() => child.kill(options.signalAfterMs!.signal), options.signalAfterMs.ms)
   const watcher = options.signalWhen
     ? setInterval(() => {
         if (!options.signalWhen!.when()) return

@@ -288,7 +288,14 @@ describe('Product Ingestion emulator: submissions', () => {
     ])
     expect(live.jobResult).toBe('succeeded')
     const [liveSubmission] = (await call('GET', `configure/${live.jobId}`)).body.resources
-    expect(liveSubmission.id).not.toBe(submission.id)
+    // Going live keeps the preview submission's id (docs/partner-center-api.md §7.7).
+    expect(liveSubmission).toMatchObject({ id: submission.id, target: { targetType: 'live' } })
+    const during = (await call('GET', `submission/${CONTOSO_CONTAINER.productId}`)).body.value
+    expect(during.map((s: any) => [s.id, s.target.targetType, s.result])).toEqual([
+      [`submission/${CONTOSO_CONTAINER.productId}/0`, 'draft', undefined],
+      [submission.id, 'preview', 'succeeded'],
+      [submission.id, 'live', 'pending']
+    ])
     await advance(emu, PUBLISH)
     const list = (await call('GET', `submission/${CONTOSO_CONTAINER.productId}`)).body.value
     expect(list.map((s: any) => [s.target.targetType, s.status ?? '', s.result ?? ''])).toEqual([

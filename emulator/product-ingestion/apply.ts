@@ -4,16 +4,31 @@
 // the job fails with one `errors[].details[]` entry per resource, naming it (docs/partner-center-api.md §2.5).
 import { newGuid } from '../ids.js'
 import { newProduct } from '../state.js'
-import { OFFER_TYPES } from '../../src/offer-types.js'
-import { parseSchemaUri } from '../../src/product-ingestion/schemas.js'
 import { inner, type InnerError } from './errors.js'
-import { PI_TIMINGS, type JobRecord, type PiResource, type PiStore, type SubmissionRecord } from './store.js'
+import { v1TypeOfPi } from './offer-types.js'
+import { parseSchemaUri } from './schema-uri.js'
+import {
+  phasesOf,
+  PI_TIMINGS,
+  type JobRecord,
+  type PiResource,
+  type PiStore,
+  type SubmissionPhase,
+  type SubmissionRecord
+} from './store.js'
 
 type Raw = Record<string, unknown>
 
 /** Products first, then plans, then what hangs off them; submissions last (they publish the rest). */
 const ORDER = (type: string): number =>
   type === 'product' ? 0 : type === 'plan' ? 1 : type === 'submission' ? 3 : 2
+
+/** A submission change, made only when the whole job goes through. */
+interface StagedSubmission {
+  record: SubmissionRecord
+  phase: SubmissionPhase
+  commit: () => void
+}
 
 /** Offer-level resources whose id is `<type>/<product>` plus a fixed suffix; plan-level ones add the plan. */
 const ID_SUFFIX: Record<string, string> = { property: '/public/main', listing: '/public/main/default/en-us' }
@@ -28,7 +43,7 @@ class JobFailure extends Error {
 
 export function applyJob(store: PiStore, job: JobRecord, at: number): void {
   const staged = new Map<string, PiResource>()
-  const submissions: SubmissionRecord[] = []
+  const submissions: StagedSubmission[] = []
   const names = new Map<string, string>()
   const applied: PiResource[] = []
   const details: InnerError[] = []
@@ -50,8 +65,10 @@ export function applyJob(store: PiStore, job: JobRecord, at: number): void {
       } else if (type === 'submission') {
         const submission = applySubmission(body, lookup, names, store, submissions, at, label)
         submissions.push(submission)
-        applied.push(submissionResource(submission, at))
+        applied.push(submissionResource(submission.record, submission.phase, at))
         continue
+      } else if (type === 'private-offer') {
+        stored = applyPrivateOffer(body, lookup)
       } else {
         stored = applyChild(type, body, lookup, names, store, staged, label)
       }
@@ -64,8 +81,9 @@ export function applyJob(store: PiStore, job: JobRecord, at: number): void {
     }
   }
 
-  job.endedAt = at
+  job.appliedAt = at
   if (details.length) {
+    job.endedAt = at
     job.result = 'failed'
     job.errors = [
       {
@@ -78,9 +96,53 @@ export function applyJob(store: PiStore, job: JobRecord, at: number): void {
   }
   for (const resource of staged.values()) store.put(resource)
   for (const product of newProducts) registerInV1(store, product)
-  for (const submission of submissions) store.addSubmission(submission)
-  job.result = 'succeeded'
+  for (const submission of submissions) submission.commit()
   job.applied = applied
+  const carried = submissions[0]
+  if (carried) job.carries = { submission: carried.record, phase: carried.phase }
+  // The real service keeps the job running until the submission is through (docs/partner-center-api.md §7.7).
+  if (carried && store.state.behaves('job-runs-through-certification')) return
+  job.result = 'succeeded'
+  job.endedAt = at
+}
+
+/** Private offers are not product-scoped: `private-offer/<guid>`, created without an id, updated with one. */
+function applyPrivateOffer(body: Raw, lookup: (id: string) => PiResource | undefined): PiResource {
+  if (typeof body.id === 'string') {
+    const existing = lookup(body.id)
+    if (!existing)
+      throw new JobFailure(inner('resourceNotFound', `Private offer '${body.id}' does not exist.`, body.id))
+    return { ...existing, ...body, id: existing.id } as PiResource
+  }
+  return { ...body, id: `private-offer/${newGuid()}` } as PiResource
+}
+
+/** Why a preview fails with `certification-failure`: nested the way the service nests them. */
+function certificationErrors(submissionId: string, snapshot: PiResource[]): InnerError[] {
+  const listing = snapshot.find(r => r.id.startsWith('listing/'))
+  return [
+    {
+      code: 'businessValidationError',
+      message: `Submission ${submissionId} did not pass certification.`,
+      resourceId: submissionId,
+      details: [
+        {
+          code: 'invalidState',
+          message: 'Certification failed: the offer does not meet the marketplace certification policies.',
+          resourceId: submissionId,
+          details: [
+            {
+              ...inner(
+                'invalidResource',
+                'Certification policy 100.1.3: the listing description must explain what the offer does for the customer.',
+                listing?.id ?? submissionId
+              )
+            }
+          ]
+        }
+      ]
+    }
+  ]
 }
 
 function applyProduct(body: Raw, lookup: (id: string) => PiResource | undefined, store: PiStore): PiResource {
@@ -142,34 +204,48 @@ function applySubmission(
   lookup: (id: string) => PiResource | undefined,
   names: Map<string, string>,
   store: PiStore,
-  pending: SubmissionRecord[],
+  pending: StagedSubmission[],
   at: number,
   label: unknown
-): SubmissionRecord {
+): StagedSubmission {
   const product = resolveReference(body.product, 'product', lookup, names, store, undefined, label)!
   const guid = product.split('/')[1]
   const targetType = (body.target as Raw | undefined)?.targetType
-  const all = [...store.submissionsOf(guid), ...pending.filter(s => s.productGuid === guid)]
-  const running = all.find(s => s.endsAt > at)
+  const all = [
+    ...store.submissionsOf(guid),
+    ...pending.filter(s => s.record.productGuid === guid).map(s => s.record)
+  ]
+  const running = all.find(s => phasesOf(s).some(p => p.endsAt > at))
   if (running) {
+    const phase = phasesOf(running).find(p => p.endsAt > at)!
     throw new JobFailure(
       inner(
         'invalidState',
-        `Submission ${running.id} (${running.targetType}) is still in progress; wait for it to complete.`,
+        `Submission ${running.id} (${phase.targetType}) is still in progress; wait for it to complete.`,
         running.id
       )
     )
   }
-  const id = `submission/${guid}/${store.nextSubmissionNumber()}`
   if (targetType === 'preview') {
-    return {
+    const id = `submission/${guid}/${store.nextSubmissionNumber()}`
+    const snapshot = store.productResources(guid).map(r => structuredClone(r))
+    const fails = store.state.behaves('certification-failure')
+    const duration = store.state.behaves('job-runs-through-certification')
+      ? PI_TIMINGS.certification
+      : PI_TIMINGS.previewPublish
+    const record: SubmissionRecord = {
       id,
       productGuid: guid,
-      targetType,
-      createdAt: at,
-      endsAt: at + PI_TIMINGS.previewPublish,
-      snapshot: store.productResources(guid).map(r => structuredClone(r))
+      snapshot,
+      preview: {
+        targetType: 'preview',
+        createdAt: at,
+        endsAt: at + duration,
+        outcome: fails ? 'failed' : 'succeeded',
+        errors: fails ? certificationErrors(id, snapshot) : []
+      }
     }
+    return { record, phase: record.preview, commit: () => store.addSubmission(record) }
   }
   if (targetType === 'live') {
     const from = all.find(s => typeof body.id === 'string' && s.id.toLowerCase() === body.id.toLowerCase())
@@ -177,23 +253,32 @@ function applySubmission(
       throw new JobFailure(
         inner('resourceNotFound', `Submission '${String(body.id)}' does not exist.`, body.id ?? label)
       )
-    if (from.targetType !== 'preview')
+    if (from.live)
       throw new JobFailure(
         inner(
           'invalidState',
-          `Submission ${from.id} is a ${from.targetType} submission; go live from a preview submission.`,
+          `Submission ${from.id} is already live; publish the draft to preview again to make a new submission.`,
           from.id
         )
       )
-    return {
-      id,
-      productGuid: guid,
-      targetType,
+    if (from.preview.outcome !== 'succeeded')
+      throw new JobFailure(
+        inner(
+          'invalidState',
+          `Submission ${from.id} failed in preview; only a preview that succeeded can go live.`,
+          from.id
+        )
+      )
+    const phase: SubmissionPhase = {
+      targetType: 'live',
       createdAt: at,
       endsAt: at + PI_TIMINGS.livePublish,
-      snapshot: from.snapshot,
+      outcome: 'succeeded',
+      errors: [],
       lifecycleState: body.lifecycleState as string | undefined
     }
+    // Going live keeps the id: the same submission gains its live phase.
+    return { record: from, phase, commit: () => void (from.live = phase) }
   }
   throw new JobFailure(
     inner(
@@ -249,18 +334,18 @@ function resolveReference(
   return found.id
 }
 
-/** The submission resource as GET submission/<guid> shows it. */
-export function submissionResource(s: SubmissionRecord, now: number): PiResource {
-  const done = s.endsAt <= now
+/** One phase of a submission as GET submission/<guid> lists it (preview and live share the id). */
+export function submissionResource(s: SubmissionRecord, phase: SubmissionPhase, now: number): PiResource {
+  const done = phase.endsAt <= now
   return {
     $schema: 'https://schema.mp.microsoft.com/schema/submission/2022-03-01-preview2',
     id: s.id,
     product: `product/${s.productGuid}`,
-    target: { targetType: s.targetType },
-    ...(s.lifecycleState ? { lifecycleState: s.lifecycleState } : {}),
-    status: done ? 'completed' : now < s.createdAt + 1000 ? 'notStarted' : 'running',
-    result: done ? 'succeeded' : 'pending',
-    created: new Date(s.createdAt).toISOString()
+    target: { targetType: phase.targetType },
+    ...(phase.lifecycleState ? { lifecycleState: phase.lifecycleState } : {}),
+    status: done ? 'completed' : now < phase.createdAt + 1000 ? 'notStarted' : 'running',
+    result: done ? phase.outcome : 'pending',
+    created: new Date(phase.createdAt).toISOString()
   }
 }
 
@@ -270,7 +355,7 @@ function registerInV1(store: PiStore, product: PiResource): void {
   if (store.state.getProduct(guid)) return
   const externalId = String((product.identity as Raw | undefined)?.externalId ?? guid)
   if (store.state.offerIndex.has(externalId.toLowerCase())) return
-  const resourceType = OFFER_TYPES.find(t => t.piType === product.type)?.type ?? 'SoftwareAsAService'
+  const resourceType = v1TypeOfPi(product.type)
   const v1 = newProduct({
     id: guid,
     resourceType,

@@ -28,7 +28,8 @@ export class PiError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly details: InnerError[] = [],
+    /** null: the body has no `details` at all (some real answers, e.g. docs/partner-center-api.md §7.6). */
+    readonly details: InnerError[] | null = [],
     readonly headers: Record<string, string> = {}
   ) {
     super(message)
@@ -38,12 +39,12 @@ export class PiError extends Error {
 export function piErrorReply(
   status: number,
   message: string,
-  details: InnerError[] = [],
+  details: InnerError[] | null = [],
   headers: Record<string, string> = {}
 ): Reply {
   return jsonReply(
     status,
-    { error: { code: CODES[status] ?? 'badRequest', message, details } },
+    { error: { code: CODES[status] ?? 'badRequest', message, ...(details ? { details } : {}) } },
     { 'request-id': newGuid(), ...headers }
   )
 }

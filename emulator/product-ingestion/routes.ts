@@ -8,12 +8,18 @@ import type { TokenSigner } from '../entra/jwt.js'
 import type { EmulatorState } from '../state.js'
 import { authorize } from '../ingestion/auth.js'
 import { IngestionError } from '../ingestion/errors.js'
-import { parseSchemaUri } from '../../src/product-ingestion/schemas.js'
-import { formatPath } from '../../src/files/json-schema.js'
-import { validateResources } from '../../src/commands/product-ingestion/validate-resources.js'
 import { applyJob, labelOf, submissionResource } from './apply.js'
 import { inner, PiError, piErrorReply } from './errors.js'
-import { PI_TIMINGS, storeOf, type JobRecord, type PiStore } from './store.js'
+import { parseSchemaUri } from './schema-uri.js'
+import {
+  phasesOf,
+  PI_TIMINGS,
+  storeOf,
+  type JobRecord,
+  type PiStore,
+  type SubmissionRecord
+} from './store.js'
+import { checkRequest } from './validate.js'
 
 export const PREFIX = '/rp/product-ingestion'
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com'
@@ -50,6 +56,8 @@ export function registerRoutes(router: Router, deps: Deps): void {
             "The query parameter '$version' is required, e.g. $version=2022-03-01-preview3."
           )
         }
+        if (ctx.path.toLowerCase().startsWith(`${PREFIX}/private-offer`))
+          checkPrivateOfferVersion(deps.state, ctx.query.get('$version')!)
         const store = storeOf(deps.state)
         settleJobs(store)
         const reply = await handler(ctx, store)
@@ -71,13 +79,19 @@ export function registerRoutes(router: Router, deps: Deps): void {
   ): void => void router.post(PREFIX + path, gate(handler))
 
   get('/product', (ctx, store) => listProducts(ctx, store))
+  get('/private-offer/query', (ctx, store) =>
+    page(
+      ctx,
+      [...store.resources.values()].filter(r => r.id.startsWith('private-offer/'))
+    )
+  )
   get('/plan', (ctx, store) => listPlans(ctx, store))
   get('/resource-tree/product/:guid', (ctx, store) => resourceTree(ctx, store))
   get('/submission/:guid', (ctx, store) => listSubmissions(ctx, store))
   get('/configure/:job/status', (ctx, store) =>
     jsonReply(200, statusBody(findJob(store, ctx.params.job), store.now))
   )
-  get('/configure/:job', (ctx, store) => jobDetail(findJob(store, ctx.params.job), store.now))
+  get('/configure/:job', (ctx, store) => jobDetail(findJob(store, ctx.params.job), store))
   post('/configure/:job/cancel', (ctx, store) => cancelJob(findJob(store, ctx.params.job), store.now))
   post('/configure', (ctx, store) => startConfigure(ctx, store))
   // Any durable ID: `product/<g>`, `plan/<g>/<g>`, `listing/<g>/public/main/default/en-us`, …
@@ -87,15 +101,37 @@ export function registerRoutes(router: Router, deps: Deps): void {
   }
 }
 
-/** Jobs complete in creation order once their time has come; applying is what makes them visible. */
+/**
+ * Jobs are applied in creation order once their time has come; applying is what makes them visible.
+ * A job held by its submission (`job-runs-through-certification`) completes when that submission
+ * phase ends, with its result and errors.
+ */
 function settleJobs(store: PiStore): void {
   const now = store.now
   for (const job of store.jobs.values()) {
     if (job.result) continue
-    const end = job.createdAt + PI_TIMINGS.jobQueued + PI_TIMINGS.jobRunning
-    if (end > now) break
-    applyJob(store, job, end)
+    if (job.appliedAt === undefined) {
+      const end = job.createdAt + PI_TIMINGS.jobQueued + PI_TIMINGS.jobRunning
+      if (end > now) break
+      applyJob(store, job, end)
+    }
+    const phase = job.carries?.phase
+    if (!job.result && phase && phase.endsAt <= now) {
+      job.result = phase.outcome === 'succeeded' ? 'succeeded' : 'failed'
+      job.errors = phase.errors
+      job.endedAt = phase.endsAt
+    }
   }
+}
+
+/**
+ * With `deprecated-schema-preview3`, private-offer calls at `$version=2022-03-01-preview3` are refused
+ * the way the service refused them (docs/partner-center-api.md §7.6): the private-offer family needs
+ * 2022-07-01 or later.
+ */
+function checkPrivateOfferVersion(state: EmulatorState, version: string): void {
+  if (!state.behaves('deprecated-schema-preview3') || version !== '2022-03-01-preview3') return
+  throw new PiError(400, `"${version} is a deprecated schema"`, null)
 }
 
 function findJob(store: PiStore, id: string): JobRecord {
@@ -122,15 +158,20 @@ function statusBody(job: JobRecord, now: number): Record<string, unknown> {
 }
 
 /** Only a completed job has a detail; a failed one has none to show (404, as practitioners report). */
-function jobDetail(job: JobRecord, now: number): Reply {
+function jobDetail(job: JobRecord, store: PiStore): Reply {
   if (!job.result)
     throw new PiError(
       400,
-      `Configure job '${job.id}' has not completed yet (${String(statusBody(job, now).jobStatus)}); read its status.`
+      `Configure job '${job.id}' has not completed yet (${String(statusBody(job, store.now).jobStatus)}); read its status.`
     )
   if (job.result !== 'succeeded')
     throw new PiError(404, `Configure job '${job.id}' ${job.result}; it has no resources.`)
-  return jsonReply(200, { $schema: DETAIL_SCHEMA, jobId: job.id, resources: job.applied })
+  // The real detail of a publish job documented only the product (docs/partner-center-api.md §7.7).
+  const resources =
+    job.carries && store.state.behaves('job-detail-without-submission')
+      ? [store.get(`product/${job.carries.submission.productGuid}`)].filter(r => r !== undefined)
+      : job.applied
+  return jsonReply(200, { $schema: DETAIL_SCHEMA, jobId: job.id, resources })
 }
 
 function cancelJob(job: JobRecord, now: number): Reply {
@@ -157,22 +198,24 @@ async function startConfigure(ctx: RequestContext, store: PiStore): Promise<Repl
   if (!Array.isArray(request.resources) || request.resources.length === 0)
     throw new PiError(400, "'resources' must be a list of at least one resource.")
   const resources = request.resources as unknown[]
-  const problems = validateResources(resources)
+  if (
+    resources.some(
+      r => parseSchemaUri((r as { $schema?: unknown } | null)?.$schema)?.type === 'private-offer'
+    )
+  )
+    checkPrivateOfferVersion(store.state, ctx.query.get('$version')!)
+  const problems = checkRequest(resources)
   if (problems.length) {
     throw new PiError(
       400,
       'The request failed schema validation.',
       problems.map(p => {
-        const resource = resources[p.resource]
+        const resource = resources[p.index]
         const label =
           resource && typeof resource === 'object'
-            ? labelOf(resource as Record<string, unknown>, p.resource)
-            : `resources[${p.resource}]`
-        return inner(
-          'schemaValidationError',
-          `${formatPath(['resources', p.resource, ...p.path])}: ${p.message}`,
-          label
-        )
+            ? labelOf(resource as Record<string, unknown>, p.index)
+            : `resources[${p.index}]`
+        return inner('schemaValidationError', p.message, label)
       })
     )
   }
@@ -227,6 +270,11 @@ function page(ctx: RequestContext, items: unknown[]): Reply {
   return jsonReply(200, body)
 }
 
+/**
+ * The draft, or what is published in preview or live: the snapshot of the newest submission whose
+ * phase for that target completed and succeeded. A live listing keeps its old content until a
+ * submission's live phase is through.
+ */
 function resourceTree(ctx: RequestContext, store: PiStore): Reply {
   const guid = ctx.params.guid.toLowerCase()
   if (!store.get(`product/${guid}`)) throw new PiError(404, `Product 'product/${guid}' was not found.`)
@@ -234,23 +282,38 @@ function resourceTree(ctx: RequestContext, store: PiStore): Reply {
   let resources
   if (targetType === 'draft') resources = store.productResources(guid)
   else if (targetType === 'preview' || targetType === 'live') {
-    const done = store.submissionsOf(guid).filter(s => s.targetType === targetType && s.endsAt <= store.now)
-    const latest = done[done.length - 1]
+    const published = store
+      .submissionsOf(guid)
+      .filter(s =>
+        phasesOf(s).some(
+          p => p.targetType === targetType && p.endsAt <= store.now && p.outcome === 'succeeded'
+        )
+      )
+    const latest = published[published.length - 1]
     if (!latest) throw new PiError(404, `Product 'product/${guid}' has no ${targetType} version yet.`)
     resources = latest.snapshot
   } else throw new PiError(400, `targetType '${targetType}' is not one of draft, preview, live.`)
   return jsonReply(200, { $schema: TREE_SCHEMA, root: `product/${guid}`, target: { targetType }, resources })
 }
 
+/** The draft handle, then one entry per submission phase: a submission that went live is listed twice. */
 function listSubmissions(ctx: RequestContext, store: PiStore): Reply {
   const guid = ctx.params.guid.toLowerCase()
   if (!store.get(`product/${guid}`)) throw new PiError(404, `Product 'product/${guid}' was not found.`)
   const draft = draftSubmission(guid)
   const targetType = ctx.query.get('targetType')
-  const value = [draft, ...store.submissionsOf(guid).map(s => submissionResource(s, store.now))].filter(
+  const entries = store
+    .submissionsOf(guid)
+    .flatMap(s => phasesOf(s).map(p => submissionResource(s, p, store.now)))
+  const value = [draft, ...entries].filter(
     s => !targetType || (s.target as { targetType: string }).targetType === targetType
   )
   return page(ctx, value)
+}
+
+/** A submission read by id shows its newest phase (live once it went live). */
+function latestPhase(s: SubmissionRecord, now: number): ReturnType<typeof submissionResource> {
+  return submissionResource(s, s.live ?? s.preview, now)
 }
 
 function readResource(ctx: RequestContext, store: PiStore, depth: number): Reply {
@@ -260,7 +323,7 @@ function readResource(ctx: RequestContext, store: PiStore, depth: number): Reply
   if (id.startsWith('submission/')) {
     const [, guid, number] = id.split('/')
     const found = store.submissionsOf(guid).find(s => s.id.toLowerCase() === id)
-    if (found) return jsonReply(200, submissionResource(found, store.now))
+    if (found) return jsonReply(200, latestPhase(found, store.now))
     if (number === '0' && store.get(`product/${guid}`)) return jsonReply(200, draftSubmission(guid))
   }
   const resource = store.get(id)

@@ -5,21 +5,12 @@
 // ones the service answers with for `$version=2022-03-01-preview3`; every resource passes the
 // checks of src/product-ingestion (emulator-pi tests verify that).
 import { stableGuid } from '../ids.js'
-import type { Product } from '../state.js'
-import { findOfferType } from '../../src/offer-types.js'
+import type { EmulatorState, Product } from '../state.js'
+import { piTypeOfV1 } from './offer-types.js'
 import type { PiResource } from './store.js'
 
 export const SCHEMA_HOST = 'https://schema.mp.microsoft.com/schema'
 export const schemaOf = (type: string, version: string): string => `${SCHEMA_HOST}/${type}/${version}`
-
-/** Listing and property `kind` per product type. */
-const KINDS: Record<string, string> = {
-  softwareAsAService: 'azureSaaS',
-  azureContainer: 'azureContainer',
-  azureVirtualMachine: 'azureVM',
-  coreVirtualMachine: 'azureVM',
-  containerApp: 'azureContainer'
-}
 
 export function planGuid(productId: string, planId: string): string {
   return stableGuid(productId.toLowerCase(), 'pi-plan', planId)
@@ -27,8 +18,9 @@ export function planGuid(productId: string, planId: string): string {
 
 export function seedResources(p: Product): PiResource[] {
   const g = p.id.toLowerCase()
-  const piType = findOfferType(p.resourceType)?.piType ?? 'softwareAsAService'
-  const kind = KINDS[piType] ?? 'azureSaaS'
+  const offerType = piTypeOfV1(p.resourceType)
+  const piType = offerType?.pi ?? 'softwareAsAService'
+  const kind = offerType?.kind ?? 'azureSaaS'
   const product = `product/${g}`
   const plans = p.variants.size
     ? [...p.variants.values()].map(v => ({ planId: v.externalID, name: v.friendlyName }))
@@ -159,4 +151,43 @@ export function seedResources(p: Product): PiResource[] {
     }
   })
   return out
+}
+
+/** Private offers use their own schema family (docs/partner-center-api.md §2.2, §7.6). */
+export const PRIVATE_OFFER_VERSION = '2023-07-15'
+
+/**
+ * One customer private offer (a draft) on the account's first SaaS offer, shaped like the examples of
+ * Microsoft's private-offer docs (po2023-* in docs/partner-center-api.md §4), so that reads and
+ * `$version` handling of the private-offer family can be exercised.
+ */
+export function seedPrivateOffers(state: EmulatorState): PiResource[] {
+  const saas = [...state.products.values()].find(p => !p.filler && p.resourceType === 'SoftwareAsAService')
+  if (!saas) return []
+  const g = saas.id.toLowerCase()
+  const plan = saas.variants.size ? [...saas.variants.values()][0].externalID : 'standard'
+  return [
+    {
+      $schema: schemaOf('private-offer', PRIVATE_OFFER_VERSION),
+      id: `private-offer/${stableGuid(g, 'private-offer', 'seed')}`,
+      name: `${saas.offerId}-customer-discount`,
+      privateOfferType: 'customerPromotion',
+      offerPricingType: 'editExistingOfferPricingOnly',
+      state: 'draft',
+      variableStartDate: true,
+      end: '2027-12-31',
+      acceptBy: '2027-06-30',
+      preparedBy: 'publisher@contoso.example',
+      notificationContacts: ['publisher@contoso.example'],
+      beneficiaries: [],
+      pricing: [
+        {
+          product: `product/${g}`,
+          plan: `plan/${g}/${planGuid(g, plan)}`,
+          discountType: 'percentage',
+          discountPercentage: 10
+        }
+      ]
+    }
+  ]
 }

@@ -4,8 +4,9 @@
 // Offers the v1 view knows and that Product Ingestion serves (SaaS, VM, container) get their PI
 // resources on first touch, under the same product GUID and offer ID, so both APIs agree.
 import type { EmulatorState, Product } from '../state.js'
-import { findOfferType } from '../../src/offer-types.js'
-import { seedResources } from './seed.js'
+import type { InnerError } from './errors.js'
+import { piTypeOfV1 } from './offer-types.js'
+import { seedPrivateOffers, seedResources } from './seed.js'
 
 export interface PiResource {
   $schema: string
@@ -17,27 +18,59 @@ export interface JobRecord {
   id: string
   createdAt: number
   request: Array<Record<string, unknown>>
-  /** Set when the job completed (applied, failed or cancelled). */
+  /** When its resources were applied (the job's own work is done). */
+  appliedAt?: number
+  /** Set when the job completed (succeeded, failed or cancelled). */
   endedAt?: number
   result?: 'succeeded' | 'failed' | 'cancelled'
-  errors: unknown[]
+  errors: InnerError[]
   /** What GET configure/<job> answers: the resources the job created or updated. */
   applied: PiResource[]
+  /**
+   * The submission phase the job started. With `job-runs-through-certification` the job stays
+   * running until that phase ends and takes its result (docs/partner-center-api.md §7.7).
+   */
+  carries?: { submission: SubmissionRecord; phase: SubmissionPhase }
 }
 
-export interface SubmissionRecord {
-  id: string
-  productGuid: string
+/** One publish of a submission: to preview (certification included), then, with the same id, to live. */
+export interface SubmissionPhase {
   targetType: 'preview' | 'live'
   createdAt: number
   endsAt: number
-  /** The draft as it was when submitted: what resource-tree?targetType=<target> shows once done. */
-  snapshot: PiResource[]
+  /** Decided when the phase starts, shown once it has ended. */
+  outcome: 'succeeded' | 'failed'
+  /** Why it failed, as the job's `errors` show it. */
+  errors: InnerError[]
   lifecycleState?: string
 }
 
+/**
+ * A submission. Going live keeps the preview submission's id (docs/partner-center-api.md §2.6, §7.7):
+ * the record gains a live phase, and the submission list shows one entry per phase.
+ */
+export interface SubmissionRecord {
+  id: string
+  productGuid: string
+  /** The draft as it was when submitted: what resource-tree?targetType=preview|live shows once published. */
+  snapshot: PiResource[]
+  preview: SubmissionPhase
+  live?: SubmissionPhase
+}
+
 /** Virtual milliseconds. A job waits, runs, then completes; a submission runs after its job. */
-export const PI_TIMINGS = { jobQueued: 1_000, jobRunning: 2_000, previewPublish: 10_000, livePublish: 10_000 }
+export const PI_TIMINGS = {
+  jobQueued: 1_000,
+  jobRunning: 2_000,
+  previewPublish: 10_000,
+  livePublish: 10_000,
+  /** Preview publish with `job-runs-through-certification`: certification takes its time. */
+  certification: 20 * 60_000
+}
+
+/** The phases of a submission in the order they happened. */
+export const phasesOf = (s: SubmissionRecord): SubmissionPhase[] =>
+  s.live ? [s.preview, s.live] : [s.preview]
 
 export class PiStore {
   /** lower-cased durable id → resource (draft state). Insertion order = creation order. */
@@ -47,7 +80,9 @@ export class PiStore {
   private readonly seeded = new Set<string>()
   private submissionCounter = 1152921505697800000n
 
-  constructor(readonly state: EmulatorState) {}
+  constructor(readonly state: EmulatorState) {
+    for (const offer of seedPrivateOffers(state)) this.put(offer)
+  }
 
   get now(): number {
     return this.state.clock.now()
@@ -127,13 +162,15 @@ export class PiStore {
       })),
       submissions: [...this.submissions.values()]
         .flat()
-        .map(s => ({ id: s.id, targetType: s.targetType, done: s.endsAt <= this.now }))
+        .flatMap(s =>
+          phasesOf(s).map(p => ({ id: s.id, targetType: p.targetType, done: p.endsAt <= this.now }))
+        )
     }
   }
 }
 
 export function servedByPi(product: Product): boolean {
-  return findOfferType(product.resourceType)?.api === 'product-ingestion'
+  return piTypeOfV1(product.resourceType) !== undefined
 }
 
 export function storeOf(state: EmulatorState): PiStore {

@@ -19,7 +19,7 @@ import {
   type PiStore,
   type SubmissionRecord
 } from './store.js'
-import { checkRequest } from './validate.js'
+import { checkRequest, compileSchemas } from './validate.js'
 
 export const PREFIX = '/rp/product-ingestion'
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com'
@@ -34,6 +34,7 @@ export interface Deps {
 }
 
 export function registerRoutes(router: Router, deps: Deps): void {
+  compileSchemas()
   const gate =
     (handler: (ctx: RequestContext, store: PiStore) => Promise<Reply> | Reply): Handler =>
     async ctx => {

@@ -59,7 +59,8 @@ const FORMATS: Record<string, RegExp | ((value: string) => boolean)> = {
   uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 }
 
-let compiled: Map<string, ValidateFunction> | undefined
+let registry: { ajv: Ajv2020; ids: Map<string, string> } | undefined
+const compiled = new Map<string, ValidateFunction>()
 
 /**
  * Every file embeds the shared sub-schemas (`resource`, `durable-id`, …) under `$defs` with their own
@@ -67,9 +68,11 @@ let compiled: Map<string, ValidateFunction> | undefined
  * from the files. `schema-uri` and `durable-id` are replaced: the files' versions allow only the
  * older schema host, and their durable-id pattern backtracks exponentially.
  */
-function validators(): Map<string, ValidateFunction> {
-  if (compiled) return compiled
-  const ajv = new Ajv2020({ strict: false, allErrors: true })
+function schemaRegistry(): { ajv: Ajv2020; ids: Map<string, string> } {
+  if (registry) return registry
+  // Microsoft's files are taken as they are (no meta-schema pass); shared sub-schemas are compiled
+  // once and called, not inlined: both keep the one-time compile short.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, inlineRefs: false, validateSchema: false })
   for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format)
   const shared = new Map<string, Json>()
   const roots = DOCUMENTS.map(document => {
@@ -98,12 +101,33 @@ function validators(): Map<string, ValidateFunction> {
     if (!shared.has(id)) shared.set(id, { $id: id, $comment: 'not held by the emulator: unchecked' })
   for (const schema of shared.values()) ajv.addSchema(schema)
   for (const root of roots) ajv.addSchema(root)
-  compiled = new Map()
+  const ids = new Map<string, string>()
   for (const root of roots) {
     const type = parseSchemaUri(root.$id)?.type
-    if (type) compiled.set(type, ajv.getSchema(String(root.$id))!)
+    if (type) ids.set(type, String(root.$id))
   }
-  return compiled
+  registry = { ajv, ids }
+  return registry
+}
+
+/**
+ * Compiles every held schema. The emulator calls it before it listens (routes.ts): compiling takes
+ * a second or two, and inside a request it would look like a stalled service to a client with short
+ * socket timeouts (rehearsals scale them down). Compiled once per process.
+ */
+export function compileSchemas(): void {
+  for (const type of schemaRegistry().ids.keys()) validatorOf(type)
+}
+
+/** The validator of a held type, compiled on first use. */
+function validatorOf(type: string): ValidateFunction | undefined {
+  const found = compiled.get(type)
+  if (found) return found
+  const { ajv, ids } = schemaRegistry()
+  const id = ids.get(type)
+  const validate = id ? ajv.getSchema(id) : undefined
+  if (validate) compiled.set(type, validate)
+  return validate
 }
 
 /** Absolute `$ref` targets (without fragments) anywhere in the schemas. */
@@ -146,7 +170,7 @@ export function checkRequest(resources: unknown[]): RequestProblem[] {
     }
     if (r.id !== undefined && (typeof r.id !== 'string' || !DURABLE_ID.test(r.id)))
       add('.id', `${JSON.stringify(r.id)} is not a durable ID`)
-    const validate = ref.version === HELD_VERSION ? validators().get(ref.type) : undefined
+    const validate = ref.version === HELD_VERSION ? validatorOf(ref.type) : undefined
     if (!validate || validate(r)) return
     for (const error of meaningful(validate.errors ?? [])) add(pathOf(error.instancePath), describe(error))
   })

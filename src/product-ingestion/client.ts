@@ -14,11 +14,15 @@ import {
   type PiSubmission,
   type ResourceTree
 } from './types.js'
+import { requestVersions } from './versions.js'
 
 export const GRAPH_ROLE_HINT =
   'The Product Ingestion API accepts app-only tokens of an application added in Partner Center → Account settings → User management → Microsoft Entra applications, with the Manager role.'
 
 function piHint(error: HttpError): string | undefined {
+  // The service names the version it no longer takes (docs/partner-center-api.md §7.6).
+  if (error.status === 400 && /is a deprecated schema/i.test(error.message))
+    return 'The service no longer accepts that schema version for these resources. Set the `$schema` of each resource to a current version (private offers: https://schema.mp.microsoft.com/schema/private-offer/2023-07-15); the action sends the `$version` those `$schema`s call for.'
   if (error.status === 401 || error.status === 403) return GRAPH_ROLE_HINT
   if (error.status === 429) return 'The Product Ingestion API is throttling requests; run again later.'
   if (error.status !== undefined && error.status >= 500)
@@ -33,6 +37,9 @@ type Call = Omit<RequestSpec, 'url' | 'auth'> & { path: string; query?: Record<s
  * declarative `POST configure` jobs and durable-ID reads. `$version` goes on every call.
  */
 export class ProductIngestionClient {
+  /** `$version` each configure job was started with: its status, detail and cancel calls use the same. */
+  private readonly jobVersions = new Map<string, string>()
+
   constructor(
     private readonly transport: Transport,
     private readonly baseUrl: string,
@@ -138,22 +145,34 @@ export class ProductIngestionClient {
     return this.all<PiSubmission>(`submission/${productGuid}`, 'List submissions')
   }
 
-  /** Starts a configure job. A create: never retried blindly (the caller looks for the job). */
+  /**
+   * Starts a configure job. A create: never retried blindly (the caller looks for the job).
+   * `$version` and the envelope's `$schema` follow the resources' own schema family and versions.
+   */
   async configure(resources: PiResource[]): Promise<ConfigureStatus> {
+    const { apiVersion, configureSchema } = requestVersions(resources)
     const response = await this.call<Record<string, unknown>>({
       method: 'POST',
       path: 'configure',
+      query: { $version: apiVersion },
       operation: 'Start a configure job',
       retry: 'create',
-      json: { $schema: schemaUri('configure'), resources }
+      json: { $schema: configureSchema, resources }
     })
-    return normalizeStatus(response.body ?? {})
+    const status = normalizeStatus(response.body ?? {})
+    if (status.jobId) this.jobVersions.set(status.jobId.toLowerCase(), apiVersion)
+    return status
+  }
+
+  private jobVersion(jobId: string): Record<string, string | undefined> {
+    return { $version: this.jobVersions.get(jobId.toLowerCase()) }
   }
 
   async getJobStatus(jobId: string): Promise<ConfigureStatus> {
     const body = await this.get<Record<string, unknown>>(
       `configure/${jobId}/status`,
-      `Read configure job ${jobId}`
+      `Read configure job ${jobId}`,
+      this.jobVersion(jobId)
     )
     return normalizeStatus(body ?? {})
   }
@@ -162,7 +181,7 @@ export class ProductIngestionClient {
     const body = await this.get<ConfigureDetail>(
       `configure/${jobId}`,
       `Read configure job ${jobId} detail`,
-      undefined,
+      this.jobVersion(jobId),
       true
     )
     return body ? { ...body, resources: body.resources ?? [] } : undefined
@@ -172,6 +191,7 @@ export class ProductIngestionClient {
     const response = await this.call<Record<string, unknown>>({
       method: 'POST',
       path: `configure/${jobId}/cancel`,
+      query: this.jobVersion(jobId),
       operation: `Cancel configure job ${jobId}`,
       // Cancelling twice is harmless: the second is refused as already completed.
       retry: 'idempotent',

@@ -33,7 +33,8 @@ export const EXTERNAL_ID = /^[a-z0-9][a-z0-9-_]{2,49}$/
 export const RESOURCE_NAME = /^[a-zA-Z0-9-_]{1,50}$/
 
 const SHARED = 'https://product-ingestion.azureedge.net/schema'
-const LOCAL_VERSION = '2022-03-01-preview2'
+/** The one version of Microsoft's schemas the action holds (docs/partner-center-api.md §2.7). */
+export const LOCAL_VERSION = '2022-03-01-preview2'
 
 const documents = [
   customerLeads,

@@ -9,6 +9,7 @@ import { formatPath, type JsonPath } from '../../files/json-schema.js'
 import {
   DURABLE_ID,
   EXTERNAL_ID,
+  LOCAL_VERSION,
   RESOURCE_NAME,
   SCHEMA_URI,
   localSchemaId,
@@ -30,6 +31,30 @@ const REFERENCES: Record<string, string | undefined> = {
   plan: 'plan',
   basePlan: 'plan',
   productGroup: undefined
+}
+
+/** Whether a held schema checked a resource: what a run may honestly claim about it. */
+export interface SchemaCoverage {
+  /** Resource type and version from `$schema`; empty when it names none. */
+  type: string
+  version: string
+  /** True: validated against the local schema. False: only the checks every resource obeys ran. */
+  checked: boolean
+}
+
+export function schemaCoverage(resource: unknown): SchemaCoverage {
+  const ref = isObject(resource) ? parseSchemaUri(resource.$schema) : undefined
+  if (!ref) return { type: '', version: '', checked: false }
+  return { type: ref.type, version: ref.version, checked: localSchemaId(ref) !== undefined }
+}
+
+/** One line for the log and the summary: what was checked locally, and what is left to the service. */
+export function describeCoverage(coverage: SchemaCoverage): string {
+  if (coverage.checked) return `checked against the local schema (${coverage.version})`
+  return (
+    `no local schema held for ${coverage.type || 'this resource'} ${coverage.version}`.trim() +
+    ` (the action holds ${LOCAL_VERSION} schemas); only the $schema, id and reference checks ran, the service will judge it`
+  )
 }
 
 export function validateResources(resources: unknown[]): ResourceProblem[] {

@@ -164,7 +164,7 @@ describe('startJob', () => {
 })
 
 describe('error formatting', () => {
-  it('flattens nested details, inheriting the resource of the parent', () => {
+  it('flattens nested details, inheriting the resource of the parent and keeping what the parent said', () => {
     const rows = flattenJobErrors([
       {
         code: 'a',
@@ -173,14 +173,54 @@ describe('error formatting', () => {
         details: [{ code: 'b', message: 'inner', details: [] }]
       }
     ])
-    expect(rows).toEqual([{ code: 'b', message: 'inner', resourceId: 'plan/p/q' }])
+    expect(rows).toEqual([
+      { code: 'b', message: 'inner', resourceId: 'plan/p/q', context: ['plan/p/q: a: outer'] }
+    ])
     expect(jobErrorTable(rows)).toEqual({
       headers: ['Resource', 'Code', 'Message'],
-      rows: [['plan/p/q', 'b', 'inner']]
+      rows: [['plan/p/q', 'b', 'inner (under plan/p/q: a: outer)']]
     })
     expect(flattenJobErrors([{ message: 'x', resourceId: { resourceName: 'n' } } as never])).toEqual([
       { code: '', message: 'x', resourceId: 'resourceName n' }
     ])
+  })
+
+  it('prints a certification failure with every level of its nested details (docs/partner-center-api.md §7.7)', () => {
+    const submission = 'submission/g/1152921505697800001'
+    const error = new JobFailedError(
+      {
+        jobId: JOB,
+        jobStatus: 'completed',
+        jobResult: 'failed',
+        errors: [
+          {
+            code: 'businessValidationError',
+            message: 'The submission did not pass.',
+            resourceId: submission,
+            details: [
+              {
+                code: 'invalidState',
+                message: 'Certification failed.',
+                resourceId: submission,
+                details: [
+                  {
+                    code: 'invalidResource',
+                    message: 'Policy 100.1.3: describe the offer.',
+                    resourceId: 'listing/g/public/main/default/en-us'
+                  }
+                ]
+              }
+            ]
+          }
+        ]
+      },
+      'publish'
+    )
+    expect(error.message).toBe(
+      `Configure job ${JOB} (publish) failed with 1 error(s):\n` +
+        `  - listing/g/public/main/default/en-us: invalidResource: Policy 100.1.3: describe the offer. (under ${submission}: businessValidationError: The submission did not pass. › ${submission}: invalidState: Certification failed.)`
+    )
+    expect(error.hint).toMatch(/failed certification/)
   })
 
   it('finds the one product GUID of a set of resources', () => {

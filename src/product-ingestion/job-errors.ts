@@ -12,21 +12,44 @@ export interface JobErrorRow {
   message: string
   /** Durable ID, `resourceName x` or `externalId x`; empty when the service named none. */
   resourceId: string
+  /**
+   * The enclosing errors that named a resource of their own, outermost first, as `resource: code:
+   * message`. A certification failure nests its reasons under the submission (docs/partner-center-api.md
+   * §7.7): `submission/…: invalidState: Certification failed…` is what says the leaf is a certification
+   * finding. Generic wrappers without a resource ("Validation failed") are left out.
+   */
+  context?: string[]
 }
 
-/** Innermost errors first-class: an entry with details is represented by its details. */
-export function flattenJobErrors(errors: JobError[], inheritedResource = ''): JobErrorRow[] {
+/** Innermost errors first-class: an entry with details is represented by its details, within its context. */
+export function flattenJobErrors(
+  errors: JobError[],
+  inheritedResource = '',
+  context: string[] = []
+): JobErrorRow[] {
   const rows: JobErrorRow[] = []
   for (const error of errors) {
-    const resourceId = describeReference(error.resourceId) || inheritedResource
+    const own = describeReference(error.resourceId)
+    const resourceId = own || inheritedResource
     if (error.details?.length) {
-      rows.push(...flattenJobErrors(error.details, resourceId))
+      const inner = own
+        ? [...context, `${own}: ${error.code ? `${error.code}: ` : ''}${error.message ?? ''}`]
+        : context
+      rows.push(...flattenJobErrors(error.details, resourceId, inner))
       continue
     }
-    rows.push({ code: error.code ?? '', message: error.message ?? '', resourceId })
+    rows.push({
+      code: error.code ?? '',
+      message: error.message ?? '',
+      resourceId,
+      ...(context.length ? { context } : {})
+    })
   }
   return rows
 }
+
+const withContext = (row: JobErrorRow): string =>
+  row.context?.length ? `${row.message} (under ${row.context.join(' › ')})` : row.message
 
 /** Resource references come as durable-id strings or `{externalId}` / `{resourceName}` objects. */
 export function describeReference(reference: unknown): string {
@@ -44,7 +67,7 @@ export function describeReference(reference: unknown): string {
 export function jobErrorTable(rows: JobErrorRow[]): Table {
   return {
     headers: ['Resource', 'Code', 'Message'],
-    rows: rows.map(row => [row.resourceId || '(job)', row.code, row.message])
+    rows: rows.map(row => [row.resourceId || '(job)', row.code, withContext(row)])
   }
 }
 
@@ -52,14 +75,14 @@ export function jobErrorLines(rows: JobErrorRow[]): string {
   return rows
     .map(
       row =>
-        `  - ${row.resourceId ? `${row.resourceId}: ` : ''}${row.code ? `${row.code}: ` : ''}${row.message}`
+        `  - ${row.resourceId ? `${row.resourceId}: ` : ''}${row.code ? `${row.code}: ` : ''}${withContext(row)}`
     )
     .join('\n')
 }
 
 /** Certification failures come back as `invalidState` with "Certification" in the text (docs/partner-center-api.md §2.5). */
 function hintFor(rows: JobErrorRow[]): string {
-  if (rows.some(row => /certification/i.test(row.message))) {
+  if (rows.some(row => /certification/i.test(withContext(row)))) {
     return 'The offer failed certification: read the report in Partner Center (link above), fix the resources named, and publish again.'
   }
   if (rows.some(row => /resourceNotFound|invalidId/i.test(row.code))) {

@@ -8,7 +8,7 @@ import { ActionError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
 import { log } from '../../log.js'
 import type { Outputs } from '../../report/report.js'
-import { pollUntil } from '../../wait.js'
+import { pollUntil, WaitTimeoutError } from '../../wait.js'
 import { JobFailedError } from '../../product-ingestion/job-errors.js'
 import type { ConfigureDetail, ConfigureStatus, PiResource } from '../../product-ingestion/types.js'
 
@@ -56,16 +56,26 @@ export async function waitForJob(
   outputs: Outputs = {}
 ): Promise<ConfigureStatus> {
   ctx.progress.describe = () => `configure job ${jobId} (${what}) was running`
+  let last: ConfigureStatus | undefined
   const status = await pollUntil({
     what: `configure job ${jobId} (${what})`,
     clock: ctx.clock,
     deadline: ctx.deadline,
-    poll: () => ctx.productIngestion.getJobStatus(jobId),
+    poll: async () => (last = await ctx.productIngestion.getJobStatus(jobId)),
     done: value => value.jobStatus === 'completed',
     describe: value => `${value.jobStatus || 'unknown'}/${value.jobResult || 'unknown'}`,
     resumeHint: statusCommandHint(jobId),
     log: log.info,
     ...JOB_POLL
+  }).catch((error: unknown) => {
+    // A publish job may run through certification for days (docs/partner-center-api.md §7.7): a
+    // timeout still names the job, so the next step can follow it.
+    if (error instanceof WaitTimeoutError && last) {
+      Object.assign(error, {
+        report: { title: error.message, outputs: { ...outputs, ...jobOutputs(last) }, sections: [] }
+      })
+    }
+    throw error
   })
   return checkJob(status, what, outputs)
 }

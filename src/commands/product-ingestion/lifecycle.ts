@@ -11,6 +11,7 @@ import { jobOutputs, readJobResources, waitForJob } from './jobs.js'
 import { checkConflicts, stepReport, submit } from './publish.js'
 import {
   describeSubmission,
+  hasLiveEntry,
   isInProgress,
   isSucceeded,
   newestFirst,
@@ -39,6 +40,11 @@ export async function goLiveProductIngestion(ctx: RunContext, offer: ResolvedOff
       }
     )
   }
+  if (hasLiveEntry(submissions, from.id)) {
+    throw new ActionError(`Submission ${from.id} has already been taken live.`, {
+      hint: 'To publish changes, use `command: publish` with `target: live`: it publishes the current draft to preview and takes that live.'
+    })
+  }
   if (from.target?.targetType !== 'preview' || !isSucceeded(from)) {
     throw new ActionError(
       `Submission ${from.id} is ${describeSubmission(from)}; only a preview submission that succeeded can go live.`,
@@ -54,7 +60,7 @@ export async function goLiveProductIngestion(ctx: RunContext, offer: ResolvedOff
       sections: [{ text: `Dry run: would go live from preview submission \`${from.id}\`.` }]
     }
   }
-  return stepReport(offer, await submit(ctx, offer, 'live', ctx.inputs.wait, from.id), 'live')
+  return stepReport(offer, await submit(ctx, offer, 'live', submissions, { fromId: from.id }), 'live')
 }
 
 export async function statusProductIngestion(
@@ -93,7 +99,12 @@ export async function statusProductIngestion(
   let submissions = newestFirst(await ctx.productIngestion.listSubmissions(offer.productId))
   let latest = submissions[0]
   if (latest && ctx.inputs.wait && isInProgress(latest)) {
-    latest = await waitForSubmission(ctx, offer.productId, latest.id)
+    latest = await waitForSubmission(
+      ctx,
+      offer.productId,
+      latest.id,
+      latest.target?.targetType === 'live' ? 'live' : 'preview'
+    )
     submissions = [latest, ...submissions.slice(1)]
   }
   const sections: Section[] = [

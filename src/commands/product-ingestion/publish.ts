@@ -2,17 +2,20 @@ import type { RunContext } from '../../context.js'
 import { ActionError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
 import { log } from '../../log.js'
-import type { ConfigureStatus, PiSubmission } from '../../product-ingestion/types.js'
-import { partnerCenterUrl, type Report, type Section } from '../../report/report.js'
+import { JobFailedError } from '../../product-ingestion/job-errors.js'
+import type { ConfigureStatus, JobError, PiSubmission } from '../../product-ingestion/types.js'
+import { partnerCenterUrl, type Outputs, type Report, type Section } from '../../report/report.js'
+import { WaitTimeoutError } from '../../wait.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import { jobOutputs, readJobResources, startJob, statusCommandHint, waitForJob } from './jobs.js'
 import {
   describeSubmission,
+  entryOf,
   isInProgress,
   isSucceeded,
   newestFirst,
-  newestPreview,
+  newPreviewSince,
   submissionOutputs,
   submissionResource,
   waitForSubmission
@@ -20,8 +23,14 @@ import {
 
 /**
  * Publishing SaaS, VM and container offers through Product Ingestion: a configure job whose only
- * resource is a submission (docs/partner-center-api.md §2.6). Preview publishes the whole draft; live promotes the
- * newest preview submission (there is no way straight to live).
+ * resource is a submission (docs/partner-center-api.md §2.6). Preview publishes the whole draft. Live
+ * publishes the current draft to preview, waits for that submission, and takes *it* live: an older
+ * preview may hold an older draft (there is no way straight to live, §2.6).
+ *
+ * The job is the publish (§7.7): it may stay running through certification for days, its detail may
+ * not name the submission, and certification failures come back as its errors. So the action waits on
+ * the job, finds the submission in the list when the detail does not name it, then waits on the
+ * submission entry of the right target, all within `timeout-minutes`.
  */
 
 export interface Step {
@@ -41,38 +50,40 @@ export async function publishProductIngestion(ctx: RunContext, offer: ResolvedOf
     }
   }
   const submissions = await checkConflicts(ctx, offer)
-  const preview = newestPreview(submissions)
   if (ctx.inputs.dryRun) {
     const plan =
       target === 'preview'
         ? 'publish the draft to preview'
-        : preview
-          ? `go live from preview submission ${preview.id}`
-          : 'publish the draft to preview, wait for it, then go live'
+        : 'publish the current draft to preview, wait for it (certification included), then take that submission live'
     return {
       title: `${offer.offerId}: dry run`,
       outputs: offerOutputs(offer),
       sections: [{ text: `Dry run: would ${plan}. Nothing was sent.` }]
     }
   }
-  if (target === 'preview') return stepReport(offer, await submit(ctx, offer, 'preview'), 'preview')
+  if (target === 'preview')
+    return stepReport(offer, await submit(ctx, offer, 'preview', submissions), 'preview')
 
-  let from = preview
-  const sections: Section[] = []
-  if (!from || !isSucceeded(from)) {
-    if (from && from.status === 'completed')
-      log.info(
-        `The newest preview submission ${from.id} ended ${from.result}; publishing to preview again first.`
-      )
-    else log.info(`Offer '${offer.offerId}' has no preview yet; publishing to preview first.`)
-    // Going live needs a completed preview, so this wait happens even with `wait: false`.
-    const step = await submit(ctx, offer, 'preview', true)
-    from = step.submission
-    sections.push({
-      text: `Published to preview first: submission \`${from?.id}\`, job \`${step.job.jobId}\`.`
-    })
+  log.info(
+    `Publishing the current draft of '${offer.offerId}' to preview first: only a preview that succeeded can go live.`
+  )
+  // Going live needs the preview to have succeeded, so this wait happens even with `wait: false`.
+  const preview = await submit(ctx, offer, 'preview', submissions, { wait: true, goingLive: true })
+  if (!preview.submission) {
+    throw new ActionError(
+      `Configure job ${preview.job.jobId} published '${offer.offerId}' to preview, but no new preview submission is listed, so there is nothing to take live.`,
+      {
+        hint: 'Run the action with `command: status` to see the submissions, then `command: go-live` with `submission-id`.'
+      }
+    )
   }
-  return stepReport(offer, await submit(ctx, offer, 'live', ctx.inputs.wait, from!.id), 'live', sections)
+  const sections: Section[] = [
+    {
+      text: `Published to preview first: submission \`${preview.submission.id}\`, job \`${preview.job.jobId}\`.`
+    }
+  ]
+  const live = await submit(ctx, offer, 'live', submissions, { fromId: preview.submission.id })
+  return stepReport(offer, live, 'live', sections)
 }
 
 /**
@@ -113,35 +124,132 @@ export async function checkConflicts(ctx: RunContext, offer: ResolvedOffer): Pro
   return submissions
 }
 
-/** One configure job with a submission resource; waits for the job, then (if asked) for the submission. */
+interface SubmitOptions {
+  /** Wait for the job and the submission (default: the `wait` input). */
+  wait?: boolean
+  /** Going live: the preview submission to take live (its id stays the same). */
+  fromId?: string
+  /** A preview published on the way to live: a failure says nothing went live. */
+  goingLive?: boolean
+}
+
+/**
+ * One configure job with a submission resource. Waits for the job (which may run through
+ * certification), finds the submission it carries, and waits for that submission's entry of this
+ * target. Every failure and timeout carries the job's and the submission's outputs.
+ */
 export async function submit(
   ctx: RunContext,
   offer: ResolvedOffer,
   targetType: 'preview' | 'live',
-  wait = ctx.inputs.wait,
-  fromId?: string
+  before: PiSubmission[],
+  options: SubmitOptions = {}
 ): Promise<Step> {
+  const { fromId } = options
   const what =
     targetType === 'preview'
       ? `publish '${offer.offerId}' to preview`
       : `take '${offer.offerId}' live from ${fromId}`
   const started = await startJob(ctx, [submissionResource(offer.productId, targetType, fromId)], what)
-  if (!wait) return { job: started }
-  const job = await waitForJob(ctx, started.jobId, what, offerOutputs(offer))
-  const created = (await readJobResources(ctx, job.jobId)).find(
-    r => typeof r.id === 'string' && r.id.startsWith('submission/')
-  ) as PiSubmission | undefined
-  if (!created) return { job }
-  const submission = await waitForSubmission(ctx, offer.productId, created.id)
-  if (!isSucceeded(submission)) {
-    throw new ActionError(
-      `Submission ${submission.id} (${targetType}) ended ${submission.result ?? 'without a result'}.`,
-      {
-        hint: `Open the offer in Partner Center (${partnerCenterUrl(offer.productId)}) for the certification report, fix the draft and publish again.`
-      }
-    )
+  if (!(options.wait ?? ctx.inputs.wait)) return { job: started }
+  let job: ConfigureStatus
+  try {
+    job = await waitForJob(ctx, started.jobId, what, offerOutputs(offer))
+  } catch (error) {
+    if (error instanceof JobFailedError) {
+      const failed = await carriedSubmission(ctx, offer, targetType, before, fromId, error.status.errors)
+      if (failed) Object.assign(error.report.outputs, offerOutputs(offer, submissionOutputs(failed)))
+    }
+    throw error
   }
+  const created = await carriedSubmission(ctx, offer, targetType, before, fromId, [], job.jobId)
+  if (!created) {
+    log.warning(
+      `Configure job ${job.jobId} succeeded, but no new ${targetType} submission of '${offer.offerId}' is listed yet. ${statusCommandHint(job.jobId)}`
+    )
+    return { job }
+  }
+  let submission: PiSubmission
+  try {
+    submission = await waitForSubmission(ctx, offer.productId, created.id, targetType)
+  } catch (error) {
+    if (error instanceof WaitTimeoutError)
+      throw withOutputs(error, { ...offerOutputs(offer, submissionOutputs(created)), ...jobOutputs(job) })
+    throw error
+  }
+  if (!isSucceeded(submission)) throw submissionFailed(offer, submission, targetType, job, options.goingLive)
   return { job, submission }
+}
+
+/**
+ * The submission a publish job carries: live keeps the preview's id; a preview is named by the job's
+ * detail, by its errors (`resourceId: submission/…`), or else is the preview entry that was not listed
+ * before the job (the detail may document only the product, docs/partner-center-api.md §7.7).
+ */
+async function carriedSubmission(
+  ctx: RunContext,
+  offer: ResolvedOffer,
+  targetType: 'preview' | 'live',
+  before: PiSubmission[],
+  fromId: string | undefined,
+  errors: JobError[],
+  jobId?: string
+): Promise<PiSubmission | undefined> {
+  const named =
+    targetType === 'live'
+      ? fromId
+      : (submissionIdIn(errors) ??
+        (jobId
+          ? (await readJobResources(ctx, jobId)).find(
+              r => typeof r.id === 'string' && r.id.startsWith('submission/')
+            )?.id
+          : undefined))
+  const after = await ctx.productIngestion.listSubmissions(offer.productId)
+  if (named)
+    return (
+      entryOf(after, named, targetType) ??
+      ({ ...submissionResource(offer.productId, targetType), id: named } as PiSubmission)
+    )
+  return newPreviewSince(before, after)
+}
+
+/** The first `submission/…` an error tree names. */
+function submissionIdIn(errors: JobError[]): string | undefined {
+  for (const error of errors) {
+    const id =
+      typeof error.resourceId === 'string' && error.resourceId.startsWith('submission/')
+        ? error.resourceId
+        : submissionIdIn(error.details ?? [])
+    if (id) return id
+  }
+  return undefined
+}
+
+function submissionFailed(
+  offer: ResolvedOffer,
+  submission: PiSubmission,
+  targetType: 'preview' | 'live',
+  job: ConfigureStatus,
+  goingLive = false
+): ActionError {
+  const message = `Submission ${submission.id} (${targetType}) completed with result ${submission.result ?? 'unknown'}${goingLive ? '; it was not taken live, and the live offer is unchanged' : ''}.`
+  return withOutputs(
+    new ActionError(message, {
+      hint: `Open the offer in Partner Center (${partnerCenterUrl(offer.productId)}) for the certification report, fix the draft and publish again.`
+    }),
+    { ...offerOutputs(offer, submissionOutputs(submission)), ...jobOutputs(job) }
+  )
+}
+
+/** Gives a failure the outputs known so far (main.ts writes a failure's `report`). */
+function withOutputs<E extends Error>(error: E, outputs: Outputs): E {
+  const carrier = error as E & { report?: Report }
+  carrier.report = {
+    title: carrier.report?.title ?? error.message,
+    outputs: { ...carrier.report?.outputs, ...outputs },
+    sections: carrier.report?.sections ?? []
+  }
+  return error
 }
 
 export function stepReport(

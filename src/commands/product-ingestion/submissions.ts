@@ -2,6 +2,8 @@
  * Product Ingestion submissions (docs/partner-center-api.md §2.6): the draft handle `submission/<guid>/0`, preview
  * and live submissions `submission/<guid>/<n>` with `status` (notStarted|running|completed) and
  * `result` (pending|succeeded|failed). Publishing is a configure job with one submission resource.
+ * Going live keeps the preview submission's id (§7.7): the list may hold a preview entry and a live
+ * entry with the same id, so an entry is named by its id *and* its target.
  */
 import type { SubmissionOutputs } from '../shared/offer-outputs.js'
 import type { RunContext } from '../../context.js'
@@ -36,6 +38,29 @@ export function newestPreview(submissions: PiSubmission[]): PiSubmission | undef
   return newestFirst(submissions).find(s => s.target?.targetType === 'preview')
 }
 
+/** The entry of submission `id` for `targetType` (preview and live share the id). */
+export function entryOf(
+  submissions: PiSubmission[],
+  id: string,
+  targetType: string
+): PiSubmission | undefined {
+  return submissions.find(s => s.id.toLowerCase() === id.toLowerCase() && s.target?.targetType === targetType)
+}
+
+/** Whether submission `id` has gone live (or is going live): it then has a live entry of its own. */
+export const hasLiveEntry = (submissions: PiSubmission[], id: string): boolean =>
+  entryOf(submissions, id, 'live') !== undefined
+
+/**
+ * The preview submission a publish job created, when the job's detail does not name it (the real
+ * detail documented only the product, docs/partner-center-api.md §7.7): the newest preview entry whose
+ * id was not listed before the job started.
+ */
+export function newPreviewSince(before: PiSubmission[], after: PiSubmission[]): PiSubmission | undefined {
+  const known = new Set(before.map(s => s.id.toLowerCase()))
+  return newestFirst(after).find(s => s.target?.targetType === 'preview' && !known.has(s.id.toLowerCase()))
+}
+
 /** `submission-id` as given (a number, or the whole durable ID) to the durable ID. */
 export function submissionDurableId(productGuid: string, input: string): string {
   return input.startsWith('submission/')
@@ -59,32 +84,33 @@ export function submissionResource(
 export const describeSubmission = (s: PiSubmission): string =>
   `${s.target?.targetType ?? '?'} ${s.status ?? 'unknown'}/${s.result ?? 'unknown'}`
 
-/** Waits until the submission completes (certification and publishing happen after the job). */
+/**
+ * Waits until the `targetType` entry of submission `id` completes. Matching the target matters: once a
+ * submission goes live, its preview entry (completed long ago) and its live entry share the id, and
+ * stopping at the first would report "live" while the live publish is still running.
+ */
 export async function waitForSubmission(
   ctx: RunContext,
   productGuid: string,
-  id: string
+  id: string,
+  targetType: 'preview' | 'live'
 ): Promise<PiSubmission> {
-  ctx.progress.describe = () => `submission ${id} was being published`
+  ctx.progress.describe = () => `submission ${id} was being published to ${targetType}`
   return pollUntil({
-    what: `submission ${id}`,
+    what: `submission ${id} (${targetType})`,
     clock: ctx.clock,
     deadline: ctx.deadline,
-    poll: async () => {
-      const found = (await ctx.productIngestion.listSubmissions(productGuid)).find(
-        s => s.id.toLowerCase() === id.toLowerCase()
-      )
-      return (
-        found ??
-        ({
-          id,
-          product: `product/${productGuid}`,
-          target: { targetType: '?' },
-          $schema: '',
-          status: 'unknown'
-        } as PiSubmission)
-      )
-    },
+    poll: async () =>
+      entryOf(await ctx.productIngestion.listSubmissions(productGuid), id, targetType) ??
+      // Not listed yet: the service has not started it.
+      ({
+        id,
+        product: `product/${productGuid}`,
+        target: { targetType },
+        $schema: '',
+        status: 'notStarted',
+        result: 'pending'
+      } as PiSubmission),
     done: s => s.status === 'completed',
     describe: s => `${s.status ?? 'unknown'}/${s.result ?? 'unknown'}`,
     resumeHint: `Run the action with \`command: status\` to follow submission ${id}.`,

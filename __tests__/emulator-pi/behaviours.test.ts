@@ -112,6 +112,10 @@ describe('behaviour switches', () => {
     })
     await advance(emu, CERTIFICATION - JOB)
     expect(await status(job)).toMatchObject({ jobStatus: 'running' })
+    // Its resources are applied and the submission is publishing: cancelling could undo neither.
+    const cancel = await call('POST', `configure/${job}/cancel`, {})
+    expect(cancel.status).toBe(400)
+    expect(cancel.body.error.message).toMatch(/already being published/)
     await advance(emu, JOB)
     expect(await status(job)).toMatchObject({ jobStatus: 'completed', jobResult: 'succeeded', errors: [] })
     // A job without a submission is not held.

@@ -177,6 +177,10 @@ function jobDetail(job: JobRecord, store: PiStore): Reply {
 
 function cancelJob(job: JobRecord, now: number): Reply {
   if (job.result) throw new PiError(400, 'Cannot cancel job, job has already completed.')
+  // Held by its submission (job-runs-through-certification): the changes are applied and the
+  // submission is publishing; cancelling the job would not undo either.
+  if (job.appliedAt !== undefined)
+    throw new PiError(400, 'Cannot cancel job, its submission is already being published.')
   job.result = 'cancelled'
   job.endedAt = now
   return jsonReply(200, statusBody(job, now))

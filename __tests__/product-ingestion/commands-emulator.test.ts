@@ -404,7 +404,8 @@ describe('cancel', () => {
     )
     const offer = await resolveOffer(failing)
     await expect(publishProductIngestion(failing, offer)).rejects.toThrow(
-      new RegExp(`Configure job ${jobId} is still notStarted`)
+      // Queued for one real second, then running: a busy machine may see either.
+      new RegExp(`Configure job ${jobId} is still (notStarted|running)`)
     )
     const cancelling = context(
       {
@@ -417,7 +418,7 @@ describe('cancel', () => {
       slow
     )
     const report = await publishProductIngestion(cancelling, offer)
-    expect(report.outputs['job-status']).toBe('notStarted')
+    expect(report.outputs['job-status']).toMatch(/^(notStarted|running)$/)
     const status = await statusProductIngestion(context({ command: 'status', 'job-id': jobId }, slow), offer)
     expect(status.outputs['job-result']).toBe('cancelled')
   })

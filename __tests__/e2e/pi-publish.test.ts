@@ -14,7 +14,7 @@ import { emulatorInputs, startTestEmulator } from '../helpers/emulator.js'
 import { errorAnnotations, runAction, type ActionRun } from '../helpers/run-action.js'
 
 // Slow enough that a wait which stops at the preview entry of a submission that is going live is
-// caught: the live phase (10 virtual seconds) takes 100 ms here, several action polls.
+// caught: the live phase (30 virtual seconds) takes 300 ms here, several action polls.
 const SCALE = 100
 const env = { PARTNER_CENTER_PUBLISH_TIME_SCALE: String(SCALE) }
 const S = (type: string, version = '2022-03-01-preview2') =>
@@ -86,8 +86,12 @@ describe('publish target: live', () => {
 
     const second = await run({ command: 'publish', 'offer-id': CONTOSO_SAAS.offerId, target: 'live' })
     expect(errorAnnotations(second)).toEqual([])
-    // Right when the run ends, the live listing is the new one: the wait followed the live entry.
+    // Right when the run ends, the live listing is the new one: the wait followed the live entry,
+    // which it saw in progress (the preview entry of the same id had completed long before).
     expect(await listingTitle('live')).toBe('Contoso SaaS — second edition')
+    expect(second.stdout).toMatch(
+      new RegExp(`submission ${second.outputs['submission-id']} \\(live\\): (notStarted|running)/pending`)
+    )
     expect(second.outputs['submission-id']).toMatch(new RegExp(`^submission/${G}/\\d+$`))
     expect(second.outputs['submission-id']).not.toBe(first.outputs['submission-id'])
     expect(second.outputs).toMatchObject({

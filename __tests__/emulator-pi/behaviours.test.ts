@@ -24,6 +24,7 @@ beforeEach(async () => {
 
 const JOB = 3_000
 const PUBLISH = 10_000
+const LIVE = 30_000
 const CERTIFICATION = 20 * 60_000
 const G = CONTOSO_SAAS.productId
 const product = `product/${G}`
@@ -59,7 +60,7 @@ describe('draft, preview and live content', () => {
   it('keeps the live title until the live phase of the submission that carries the new draft is through', async () => {
     const first = await publishedPreview()
     await start_([live(first)])
-    await advance(emu, JOB + PUBLISH)
+    await advance(emu, JOB + LIVE)
     const original = await titleIn('live')
     expect(typeof original).toBe('string')
 
@@ -90,7 +91,7 @@ describe('draft, preview and live content', () => {
       ['live', expect.stringMatching(/^(notStarted|running)$/)]
     ])
     expect(await titleIn('live')).toBe(original)
-    await advance(emu, PUBLISH)
+    await advance(emu, LIVE)
     expect(await titleIn('live')).toBe('Contoso SaaS, second edition')
     expect((await call('GET', second)).body).toMatchObject({
       target: { targetType: 'live' },

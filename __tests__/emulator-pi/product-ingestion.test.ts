@@ -15,6 +15,7 @@ afterAll(async () => emu.close())
 
 const JOB = 3_000
 const PUBLISH = 10_000
+const LIVE = 30_000
 
 async function configure(resources: unknown[]): Promise<{ status: number; body: any }> {
   return call('POST', 'configure', { $schema: S('configure'), resources })
@@ -296,7 +297,7 @@ describe('Product Ingestion emulator: submissions', () => {
       [submission.id, 'preview', 'succeeded'],
       [submission.id, 'live', 'pending']
     ])
-    await advance(emu, PUBLISH)
+    await advance(emu, LIVE)
     const list = (await call('GET', `submission/${CONTOSO_CONTAINER.productId}`)).body.value
     expect(list.map((s: any) => [s.target.targetType, s.status ?? '', s.result ?? ''])).toEqual([
       ['draft', '', ''],

@@ -326,8 +326,10 @@ describe('publish', () => {
         context({ command: 'status', 'offer-id': CONTOSO_CONTAINER.offerId, wait: 'true' }, mid),
         offer
       )
+      // The live publish takes 30 virtual seconds, 6 real ones at this scale: more than the action's
+      // fast clock spends on a 60-minute timeout.
       const live = await goLiveProductIngestion(
-        context({ command: 'go-live', 'offer-id': CONTOSO_CONTAINER.offerId }, mid),
+        context({ command: 'go-live', 'offer-id': CONTOSO_CONTAINER.offerId, 'timeout-minutes': '600' }, mid),
         offer
       )
       expect(live.outputs).toMatchObject({

@@ -63,7 +63,8 @@ export const PI_TIMINGS = {
   jobQueued: 1_000,
   jobRunning: 2_000,
   previewPublish: 10_000,
-  livePublish: 10_000,
+  /** Longer than a preview publish: a client that stops at the preview entry of the same id is caught. */
+  livePublish: 30_000,
   /** Preview publish with `job-runs-through-certification`: certification takes its time. */
   certification: 20 * 60_000
 }

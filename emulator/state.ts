@@ -152,6 +152,8 @@ export class EmulatorState {
   readonly offerIndex = new Map<string, string>()
   /** blob name → package that owns it */
   readonly blobs = new Map<string, BlobRef>()
+  /** one-shot behaviours already played (e.g. 'nextlink-404-once'); a reset starts a new state */
+  readonly played = new Set<string>()
   /** slot for the Product Ingestion (Graph) emulation, added by another module */
   productIngestion: Record<string, unknown> = {}
 
@@ -160,6 +162,13 @@ export class EmulatorState {
   /** Whether the real-service behaviour `name` (behaviours.ts) is switched on. */
   behaves(name: string): boolean {
     return this.config.behaviours.has(name)
+  }
+
+  /** True the first time it is asked for `name` while that behaviour is on (one-shot behaviours). */
+  behavesOnce(name: string): boolean {
+    if (!this.behaves(name) || this.played.has(name)) return false
+    this.played.add(name)
+    return true
   }
 
   get clock(): Clock {

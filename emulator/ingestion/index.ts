@@ -1,6 +1,6 @@
 // v1 ingestion API: mounts the resource modules under /v1.0/ingestion behind the bearer-token gate,
 // turns IngestionError into ICH string bodies and adds the `request-id` header every answer carries.
-import type { Handler, Router } from '../http/router.js'
+import type { Handler, RequestContext, Router } from '../http/router.js'
 import type { Reply } from '../http/reply.js'
 import { newGuid } from '../ids.js'
 import type { TokenSigner } from '../entra/jwt.js'
@@ -35,6 +35,34 @@ export function ingestionErrorReply(e: unknown): Reply {
   return ichError(500, { Exception: [(e as Error)?.message ?? String(e)] })
 }
 
+/**
+ * The same error as the service's bare sentences (behaviour 'plain-text-errors',
+ * docs/partner-center-api.md §7.9): no ICH code, no JSON, just text.
+ */
+export function plainTextErrorReply(e: unknown): Reply {
+  const status = e instanceof IngestionError ? e.status : 500
+  const text =
+    e instanceof IngestionError ? Object.values(e.data).flat().join(' ') : String((e as Error)?.message ?? e)
+  return {
+    status,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      ...(e instanceof IngestionError ? e.headers : {})
+    },
+    body: text || 'An error has occurred.'
+  }
+}
+
+const PUBLISHER_ID_MESSAGE = 'PublisherId is a required header, and must be a positive number.'
+
+/** Behaviour 'publisher-id-required' (docs/partner-center-api.md §7.4): the header, a positive number. */
+function checkPublisherId(ctx: RequestContext): void {
+  const raw = ctx.req.headers['x-ms-publisherid']
+  const value = typeof raw === 'string' ? raw.trim() : ''
+  if (!/^\d+$/.test(value) || !/[1-9]/.test(value))
+    throw new IngestionError(400, { 'x-ms-publisherId': [PUBLISHER_ID_MESSAGE] })
+}
+
 /** A router view that prefixes paths and wraps handlers with a gate + error mapping. */
 export function scopedRouter(router: Router, prefix: string, gate: (h: Handler) => Handler): ScopedRouter {
   return {
@@ -51,9 +79,12 @@ export function registerIngestionRoutes(router: Router, deps: IngestionDeps): vo
     async ctx => {
       try {
         authorize(ctx, deps.state, deps.signer)
+        if (deps.state.behaves('publisher-id-required')) checkPublisherId(ctx)
         return withRequestId(await h(ctx))
       } catch (e) {
-        return withRequestId(ingestionErrorReply(e))
+        return withRequestId(
+          deps.state.behaves('plain-text-errors') ? plainTextErrorReply(e) : ingestionErrorReply(e)
+        )
       }
     }
   const r = scopedRouter(router, INGESTION_PREFIX, gate)

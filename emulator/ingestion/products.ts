@@ -4,7 +4,7 @@ import type { RequestContext } from '../http/router.js'
 import { emptyReply, jsonReply } from '../http/reply.js'
 import { newGuid } from '../ids.js'
 import { newProduct, type EmulatorState, type Product } from '../state.js'
-import { badRequest, conflict } from './errors.js'
+import { badRequest, conflict, notFound } from './errors.js'
 import {
   baseUrl,
   canonicalize,
@@ -87,14 +87,27 @@ function listProducts(state: EmulatorState, ctx: RequestContext) {
   let filter: ProductFilter | undefined
   let pos = 0
   if (skip) {
+    // docs/partner-center-api.md §7.8: a nextLink page answered 404 once (navcontainerhelper#3151).
+    if (state.behavesOnce('nextlink-404-once')) throw notFound('page', skip.slice(0, 16))
     const t = decodeToken(skip)
     if (!t) throw badRequest('$skipToken', 'The continuation token is invalid.')
     pos = t.pos
     filter = t.filter
-  } else if (filterExpr !== null) {
+  } else if (filterExpr !== null && filterExpr.trim() !== '') {
     const f = parseProductFilter(filterExpr)
     if ('error' in f) throw badRequest('$filter', f.error)
     filter = f
+    // The filter on the offer ID not applied: every offer comes back (issue #13's fallback hazard).
+    if (state.behaves('ignore-offer-filter') && filter.offerId !== undefined)
+      filter = filter.resourceType ? { resourceType: filter.resourceType } : undefined
+  } else {
+    // docs/partner-center-api.md §7.2: the unfiltered list refused (April 2026) or cut short (Feb 2026).
+    if (state.behaves('unfiltered-list-400'))
+      throw badRequest('ProductTypeFilter[0]', "The field is invalid (value 'Application').")
+    if (state.behaves('unfiltered-list-sparse')) {
+      const first = state.productOrder.map(id => state.products.get(id)).find(p => p !== undefined)
+      return jsonReply(200, { value: first ? [serializeProduct(first)] : [] })
+    }
   }
   // Offer-id lookups use the index: O(1) regardless of the account size.
   if (filter?.offerId !== undefined && !skip) {

@@ -31,6 +31,8 @@ export interface SubmissionStatus {
   steps: Array<{ name: string; state: StepState; start?: number; end?: number }>
   readyAt?: number
   liveAt?: number
+  /** behaviour 'indraft-failure': the creation failed, yet the state stays InProgress/InDraft */
+  createFailed?: boolean
 }
 
 const STEP_NAMES = [
@@ -53,6 +55,9 @@ export function computeStatus(state: EmulatorState, s: SubmissionRecord, now: nu
   }))
   const set = (i: number, st: StepState, start?: number, end?: number) =>
     Object.assign(steps[i]!, { state: st, start, end })
+  // docs/partner-center-api.md §7.1: while being created a submission is InProgress/InDraft, and a
+  // creation that fails stays so (the failure is only in pendingUpdateInfo).
+  const inDraft = state.behaves('indraft-failure')
 
   let status: SubmissionStatus
   if (s.fixed) {
@@ -69,10 +74,12 @@ export function computeStatus(state: EmulatorState, s: SubmissionRecord, now: nu
     }
   } else if (now < av) {
     set(0, 'InProgress', s.createdAt)
-    status = { state: 'InProgress', substate: 'Submitted', steps }
+    status = { state: 'InProgress', substate: inDraft ? 'InDraft' : 'Submitted', steps }
   } else if (s.failure === 'validation') {
     set(0, 'Failed', s.createdAt, av)
-    status = { state: 'InProgress', substate: 'Failed', steps }
+    status = inDraft
+      ? { state: 'InProgress', substate: 'InDraft', steps, createFailed: true }
+      : { state: 'InProgress', substate: 'Failed', steps }
   } else if (now < pc) {
     set(0, 'Success', s.createdAt, av)
     set(1, 'InProgress', av)
@@ -147,6 +154,26 @@ export function serializeSubmission(
     s.promotedAt !== undefined || (s.publishOption.isAutoPromote === true && st.state === 'Published')
   const failed = st.substate === 'Failed' || st.substate === 'FailedInCertification'
   const running = st.state === 'InProgress' && !failed
+  const pendingUpdateInfo =
+    st.substate === 'InDraft'
+      ? {
+          updateType: 'Create',
+          status: st.createFailed ? 'Failed' : 'Running',
+          // Relative to the service host, like the /products nextLink (§7.1).
+          href: `v1.0/ingestion/products/${p.id}/submissions/${s.id}/validations`,
+          ...(st.createFailed ? { failureReason: 'Active validation errors' } : {})
+        }
+      : {
+          updateType: promoting ? 'Promote' : 'Submit',
+          status: failed ? 'Failed' : running || st.substate === 'Publishing' ? 'Running' : 'Completed',
+          href: `products/${p.id}/submissions/${s.id}`,
+          ...(failed
+            ? {
+                failureReason:
+                  st.substate === 'Failed' ? 'Automated validation failed.' : 'Certification failed.'
+              }
+            : {})
+        }
   return {
     resourceType: 'Submission',
     state: st.state,
@@ -156,16 +183,7 @@ export function serializeSubmission(
     variantResources: s.variantResources,
     publishOption: s.publishOption,
     publishedTimeInUtc: st.liveAt !== undefined ? iso(st.liveAt) : '1601-01-01T00:00:00Z',
-    pendingUpdateInfo: {
-      updateType: promoting ? 'Promote' : 'Submit',
-      status: failed ? 'Failed' : running || st.substate === 'Publishing' ? 'Running' : 'Completed',
-      href: `products/${p.id}/submissions/${s.id}`,
-      ...(failed
-        ? {
-            failureReason: st.substate === 'Failed' ? 'Automated validation failed.' : 'Certification failed.'
-          }
-        : {})
-    },
+    pendingUpdateInfo,
     releaseNumber: s.releaseNumber,
     friendlyName: `Submission ${s.releaseNumber}`,
     areResourcesReady: true,
@@ -218,6 +236,12 @@ function failureValidations(kind: 'validation' | 'certification'): ValidationIte
           message:
             "mainTemplate.json does not contain the partner usage attribution resource 'pid-<guid>-partnercenter'.",
           resource: 'Package'
+        },
+        {
+          errorCode: 'ListingSupportUrlMissing',
+          severity: 'Error',
+          message: 'The listing has no support URL; add one under Offer listing > Support.',
+          resource: 'Listing'
         }
       ]
     : [
@@ -276,7 +300,12 @@ async function createSubmission(state: EmulatorState, ctx: RequestContext) {
   const now = state.clock.now()
   const blocking = [...p.submissions.values()].find(s => {
     const st = computeStatus(state, s, now)
-    return st.state === 'InProgress' && st.substate !== 'Failed' && st.substate !== 'FailedInCertification'
+    return (
+      st.state === 'InProgress' &&
+      st.substate !== 'Failed' &&
+      st.substate !== 'FailedInCertification' &&
+      !st.createFailed
+    )
   })
   if (blocking) {
     throw conflict(
@@ -421,7 +450,14 @@ export function registerSubmissionRoutes(r: ScopedRouter, state: EmulatorState):
   r.get('/products/:productId/submissions/:submissionId', ctx => {
     const p = requireProduct(state, ctx.params.productId!)
     settleSubmissions(state, p)
-    return entityReply(200, serializeSubmission(state, p, requireSubmission(p, ctx.params.submissionId!)))
+    const s = requireSubmission(p, ctx.params.submissionId!)
+    // docs/partner-center-api.md §7.3: once in preview, the submission was "not found" by id.
+    if (
+      state.behaves('submission-404-after-preview') &&
+      computeStatus(state, s, state.clock.now()).state === 'Published'
+    )
+      throw new IngestionError(404, { submissionID: [`The submission with id '${s.id}' was not found.`] })
+    return entityReply(200, serializeSubmission(state, p, s))
   })
   r.delete('/products/:productId/submissions/:submissionId', ctx => cancel(state, ctx))
   r.post('/products/:productId/submissions/:submissionId/promote', ctx => promote(state, ctx))
@@ -430,7 +466,8 @@ export function registerSubmissionRoutes(r: ScopedRouter, state: EmulatorState):
     const s = requireSubmission(p, ctx.params.submissionId!)
     const st = computeStatus(state, s, state.clock.now())
     // Findings become visible when the failing step has completed.
-    const visible = st.substate === 'Failed' || st.substate === 'FailedInCertification' ? s.validations : []
+    const failed = st.substate === 'Failed' || st.substate === 'FailedInCertification' || st.createFailed
+    const visible = failed ? s.validations : []
     return jsonReply(200, { value: visible })
   })
   r.get('/products/:productId/submissions/:submissionId/workflowdetails', ctx => {

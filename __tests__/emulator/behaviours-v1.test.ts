@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { RunningEmulator } from '../../emulator/index.js'
 import { V1_BEHAVIOURS } from '../../emulator/ingestion/behaviours.js'
 import { CONTOSO_APP, CONTOSO_SAAS, FAILING_VALIDATION_APP } from '../../emulator/seed/default.js'
-import { api, getToken, start, until } from './helpers.js'
+import { api, getToken, start, until, type ApiResult } from './helpers.js'
 
 let emu: RunningEmulator
 let call: ReturnType<typeof api>
@@ -27,7 +27,7 @@ async function listAll(first: string): Promise<Array<{ id: string; resourceType:
   const items: Array<{ id: string; resourceType: string }> = []
   let path: string | undefined = first
   while (path) {
-    const r: Awaited<ReturnType<typeof call>> = await call('GET', path)
+    const r: ApiResult = await call('GET', path)
     expect(r.status).toBe(200)
     items.push(...r.body.value)
     path = r.body.nextLink ? `/${String(r.body.nextLink).replace(/^v1\.0\/ingestion\//, '')}` : undefined

@@ -1,6 +1,8 @@
-import type { HttpError } from '../http/http-error.js'
+import { ActionError } from '../errors.js'
+import { HttpError } from '../http/http-error.js'
 import type { RequestSpec, TokenSource, Transport } from '../http/transport.js'
 import { joinUrl } from '../http/url-policy.js'
+import { OFFER_TYPES } from '../offer-types.js'
 import { resolveNextLink } from './paging.js'
 import type {
   AzurePackage,
@@ -14,6 +16,7 @@ import type {
   Variant,
   WorkflowDetail
 } from './types.js'
+import { offerIdOf } from './types.js'
 
 export const PARTNER_CENTER_ROLE_HINT =
   'Add the application in Partner Center → Account settings → User management → Microsoft Entra applications, with the Manager role (and check that `tenant-id` is the tenant linked to the Partner Center account).'
@@ -25,7 +28,24 @@ export function partnerCenterHint(error: HttpError): string | undefined {
     return 'Partner Center is throttling requests; run again later, or lower how often this workflow runs.'
   if (error.status !== undefined && error.status >= 500)
     return 'Partner Center failed on its side; run again later. Quote the request-id if you open a support case.'
+  if (error.status === 400 && /PublisherId/i.test(error.message)) return PUBLISHER_ID_HINT
   return undefined
+}
+
+/** docs/partner-center-api.md §7.4: for a week in June 2026 every v1 call needed the seller ID. */
+export const PUBLISHER_ID_HINT =
+  'Partner Center asks for the x-ms-publisherId header: set the input `seller-id` to your seller ID (Partner Center → Account settings → Legal info → Developer / Seller ID, a number).'
+
+/**
+ * The v1 resource types that `list` asks for one by one. An unfiltered `GET /products` has been
+ * refused (400 ProductTypeFilter) and has returned a single offer (docs/partner-center-api.md §7.2),
+ * so a listing never depends on it: every type the action knows is listed with its own filter.
+ */
+export const LISTED_RESOURCE_TYPES: readonly string[] = OFFER_TYPES.map(t => t.type)
+
+export interface IngestionClientOptions {
+  /** Seller ID sent as `x-ms-publisherId` on every call (docs/partner-center-api.md §7.4). */
+  publisherId?: string
 }
 
 type Call = Omit<RequestSpec, 'url' | 'auth'> & { path: string }
@@ -40,11 +60,16 @@ function odataString(value: string): string {
  * Orchestration lives in the commands; this only speaks the API.
  */
 export class IngestionClient {
+  private readonly extraHeaders: Record<string, string>
+
   constructor(
     private readonly transport: Transport,
     private readonly baseUrl: string,
-    private readonly auth: TokenSource
-  ) {}
+    private readonly auth: TokenSource,
+    options: IngestionClientOptions = {}
+  ) {
+    this.extraHeaders = options.publisherId ? { 'x-ms-publisherId': options.publisherId } : {}
+  }
 
   private async call<T>(
     call: Call
@@ -53,6 +78,7 @@ export class IngestionClient {
     const url = /^https?:/i.test(path) ? path : joinUrl(this.baseUrl, path)
     const response = await this.transport.request<T>({
       ...spec,
+      headers: { ...this.extraHeaders, ...spec.headers },
       url,
       auth: this.auth,
       hint: spec.hint ?? partnerCenterHint
@@ -77,13 +103,37 @@ export class IngestionClient {
     let page = 0
     while (next) {
       page++
-      const body: Collection<T> | undefined = await this.get<Collection<T>>(
-        next,
-        `${operation} (page ${page})`
-      )
+      const body: Collection<T> | undefined =
+        page === 1
+          ? await this.get<Collection<T>>(next, `${operation} (page 1)`)
+          : await this.nextPage<T>(next, `${operation} (page ${page})`)
       yield body?.value ?? []
       const link: string | undefined = body?.nextLink ?? body?.['@odata.nextLink']
       next = link ? resolveNextLink(this.baseUrl, link) : undefined
+    }
+  }
+
+  /**
+   * A page the service linked to itself. A 404 there happened (docs/partner-center-api.md §7.8,
+   * navcontainerhelper#3151) and asking again once worked; a second 404 ends the listing with an error
+   * rather than a silently short list.
+   */
+  private async nextPage<T>(path: string, operation: string): Promise<Collection<T> | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.get<Collection<T>>(path, operation)
+      } catch (error) {
+        if (!(error instanceof HttpError) || error.status !== 404) throw error
+        if (attempt >= 2) {
+          throw new ActionError(
+            `${operation} failed: Partner Center answered 404 twice for the next page it had linked to itself.`,
+            {
+              hint: 'Partner Center lost its own paging position; run again in a few minutes.',
+              cause: error
+            }
+          )
+        }
+      }
     }
   }
 
@@ -95,24 +145,35 @@ export class IngestionClient {
 
   // Products --------------------------------------------------------------------------------------
 
-  /** Every product, page by page; `resourceType` narrows on the server when given. */
-  listProductPages(resourceType?: string): AsyncGenerator<Product[]> {
-    const filter = resourceType
-      ? `?$filter=${encodeURIComponent(`ResourceType eq ${odataString(resourceType)}`)}`
-      : ''
-    return this.pages<Product>(`products${filter}`, 'List offers')
+  /**
+   * Every product of one resource type, or of every type the action knows when none is given, page
+   * by page. Each type is asked for with its own `$filter` (see LISTED_RESOURCE_TYPES), and a product
+   * of another type in the answer is dropped: a filter the service did not apply adds nothing twice.
+   */
+  async *listProductPages(resourceType?: string): AsyncGenerator<Product[]> {
+    for (const type of resourceType ? [resourceType] : LISTED_RESOURCE_TYPES) {
+      const filter = encodeURIComponent(`ResourceType eq ${odataString(type)}`)
+      for await (const page of this.pages<Product>(`products?$filter=${filter}`, `List ${type} offers`))
+        yield page.filter(p => p.resourceType?.toLowerCase() === type.toLowerCase())
+    }
   }
 
+  /**
+   * The product whose offer ID is `offerId` (case-insensitively), looked for in every page. Only an
+   * exact match counts: when the service ignores the filter (issue #13) the first product it returns
+   * is some other offer, and a release must never be written there.
+   */
   async findProductByOfferId(offerId: string): Promise<Product | undefined> {
     const filter = `externalIDs/Any(i:i/type eq 'AzureOfferId' and i/value eq ${odataString(offerId)})`
-    const products = await this.all<Product>(
+    const wanted = offerId.toLowerCase()
+    for await (const page of this.pages<Product>(
       `products?$filter=${encodeURIComponent(filter)}`,
       `Find offer '${offerId}'`
-    )
-    return (
-      products.find(p => p.externalIDs?.some(e => e.value.toLowerCase() === offerId.toLowerCase())) ??
-      products[0]
-    )
+    )) {
+      const found = page.find(p => offerIdOf(p)?.toLowerCase() === wanted)
+      if (found) return found
+    }
+    return undefined
   }
 
   getProduct(productId: string): Promise<Product | undefined> {
@@ -213,6 +274,17 @@ export class IngestionClient {
     )
   }
 
+  /**
+   * A submission by ID; when the read by ID answers 404, the submissions list is asked before
+   * concluding it is gone. The service answered 404 for submissions that had reached preview
+   * (docs/partner-center-api.md §7.3) while listing them as usual. Undefined: in neither.
+   */
+  async readSubmission(productId: string, submissionId: string): Promise<Submission | undefined> {
+    const direct = await this.getSubmission(productId, submissionId)
+    if (direct) return direct
+    return (await this.listSubmissions(productId)).find(s => s.id === submissionId)
+  }
+
   async createSubmission(productId: string, request: unknown): Promise<Submission> {
     const response = await this.call<Submission>({
       method: 'POST',
@@ -245,13 +317,33 @@ export class IngestionClient {
     })
   }
 
-  async getValidations(productId: string, submissionId: string): Promise<ValidationItem[]> {
+  /**
+   * The validation findings of a submission. A submission whose creation failed names where they are
+   * in `pendingUpdateInfo.href`, a path relative to the service host like a nextLink
+   * (docs/partner-center-api.md §7.1); that is followed when it is a validations path of this product
+   * on this service, else the documented path is read.
+   */
+  async getValidations(productId: string, submission: string | Submission): Promise<ValidationItem[]> {
+    const id = typeof submission === 'string' ? submission : submission.id
+    const href = typeof submission === 'string' ? undefined : submission.pendingUpdateInfo?.href
     const body = await this.get<Collection<ValidationItem>>(
-      `products/${productId}/submissions/${submissionId}/validations`,
+      this.validationsPath(productId, id, href),
       'Read submission validations',
       true
     )
     return body?.value ?? []
+  }
+
+  private validationsPath(productId: string, submissionId: string, href: string | undefined): string {
+    const documented = `products/${productId}/submissions/${submissionId}/validations`
+    if (!href || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('//')) return documented
+    const resolved = resolveNextLink(this.baseUrl, href)
+    const base = new URL(this.baseUrl)
+    const target = new URL(resolved)
+    const expected = `/products/${productId}/submissions/${submissionId}/validations`.toLowerCase()
+    const samePlace =
+      target.origin === base.origin && target.pathname.toLowerCase().endsWith(expected) && !target.search
+    return samePlace ? resolved : documented
   }
 
   async getWorkflowDetails(productId: string, submissionId: string): Promise<WorkflowDetail[]> {

@@ -112,3 +112,11 @@ export interface WorkflowDetail {
 export function offerIdOf(product: Product): string | undefined {
   return product.externalIDs?.find(id => id.type.toLowerCase() === 'azureofferid')?.value
 }
+
+/**
+ * A submission whose creation failed. The service may leave it `InProgress/InDraft` and say so only in
+ * `pendingUpdateInfo` (docs/partner-center-api.md §7.1); waiting for its state to change never ends.
+ */
+export function creationFailed(s: Submission): boolean {
+  return s.pendingUpdateInfo?.status?.toLowerCase() === 'failed'
+}

@@ -75,6 +75,17 @@ describe('readInputs', () => {
     expect(error.message).toContain(text)
   })
 
+  it('reads seller-id as a positive number and refuses anything else, naming the input', () => {
+    expect(inputs({}).sellerId).toBeUndefined()
+    expect(inputs({ 'seller-id': '1234567' }).sellerId).toBe('1234567')
+    expect(inputs({ 'seller-id': ' 0042 ' }).sellerId).toBe('42')
+    for (const bad of ['0', '-1', '12.5', 'abc', '+5', '1e6', '1234567890123456789']) {
+      const error = inputError({ 'seller-id': bad })
+      expect(error.input).toBe('seller-id')
+      expect(error.message).toContain(`'${bad}' is not a seller ID`)
+    }
+  })
+
   it('accepts http only for loopback hosts', () => {
     for (const host of ['http://127.0.0.1:8080', 'http://localhost:1', 'http://[::1]:9']) {
       expect(inputs({ 'authority-host': host }).authorityHost).toBe(host)

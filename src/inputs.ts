@@ -52,6 +52,8 @@ export interface ActionInputs {
   timeoutMinutes: number
   onConflict: 'fail' | 'cancel'
   dryRun: boolean
+  /** `seller-id`: sent as x-ms-publisherId on every v1 call (docs/partner-center-api.md §7.4). */
+  sellerId?: string
   authorityHost: string
   ingestionApiUrl: string
   productIngestionApiUrl: string
@@ -182,6 +184,7 @@ export function readInputs(
     timeoutMinutes: readTimeout(read('timeout-minutes')),
     onConflict: readChoice(read, 'on-conflict', ['fail', 'cancel'], 'fail'),
     dryRun: readBoolean(read, 'dry-run', false),
+    sellerId: readSellerId(read('seller-id')),
     authorityHost: parseServiceUrl(
       'authority-host',
       read('authority-host') || DEFAULTS.authorityHost
@@ -279,6 +282,19 @@ function readTimeout(value: string): number {
     )
   }
   return minutes
+}
+
+/** A seller ID is a positive whole number (the service's words: "must be a positive number"). */
+function readSellerId(value: string): string | undefined {
+  if (!value) return undefined
+  if (!/^\d{1,18}$/.test(value) || /^0+$/.test(value)) {
+    throw new InputError(
+      'seller-id',
+      `'${value}' is not a seller ID: use the positive number Partner Center shows as your Seller ID.`,
+      'Find it in Partner Center → Account settings → Legal info (Developer tab), or leave `seller-id` empty.'
+    )
+  }
+  return value.replace(/^0+/, '')
 }
 
 /** Splits a newline- or comma-separated list, dropping blanks and duplicates, keeping order. */

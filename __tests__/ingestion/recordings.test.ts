@@ -24,7 +24,8 @@ describe('v1 client against real recorded traffic', () => {
     })
     const pages: number[] = []
     const ids = new Set<string>()
-    for await (const page of client().listProductPages()) {
+    // The pager itself (list asks per resource type; the recording is of the unfiltered listing).
+    for await (const page of client().pages<{ id: string }>('products', 'List offers')) {
       pages.push(page.length)
       for (const product of page) ids.add(product.id)
     }

@@ -89,6 +89,8 @@ export interface Submission {
   friendlyName?: string
   publishedTimeInUtc?: string
   pendingUpdateInfo?: { updateType?: string; status?: string; href?: string; failureReason?: string }
+  /** Present on reads of the real service only sometimes (`$expand=PublishOption`). */
+  publishOption?: { certificationNotes?: string; isAutoPromote?: boolean; isManualPublish?: boolean }
   areResourcesReady?: boolean
 }
 

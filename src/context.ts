@@ -59,7 +59,14 @@ export function createContext(inputs: ActionInputs, overrides: ContextOverrides 
     inputs,
     transport,
     tokens,
-    ingestion: new IngestionClient(transport, inputs.ingestionApiUrl, tokens.source(RESOURCES.partnerCenter)),
+    ingestion: new IngestionClient(
+      transport,
+      inputs.ingestionApiUrl,
+      tokens.source(RESOURCES.partnerCenter),
+      {
+        publisherId: inputs.sellerId
+      }
+    ),
     productIngestion: new ProductIngestionClient(
       transport,
       inputs.productIngestionApiUrl,

@@ -1,21 +1,53 @@
 import type { RunContext } from '../../context.js'
 import { ActionError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
-import type { BranchModule, Submission, SubmissionResource } from '../../ingestion/types.js'
+import {
+  creationFailed,
+  type BranchModule,
+  type Submission,
+  type SubmissionResource
+} from '../../ingestion/types.js'
 import { log } from '../../log.js'
 import { pollUntil } from '../../wait.js'
 import { createOnce } from '../shared/create-once.js'
 import { newestFirst } from './plan-state.js'
 
-/** Submission states (docs/partner-center-api.md §1.11). */
+/**
+ * Submission states (docs/partner-center-api.md §1.11). A creation that failed may leave the state at
+ * InProgress/InDraft and say Failed only in pendingUpdateInfo (§7.1): that is a failure too.
+ */
 export const isFailed = (s: Submission): boolean =>
-  /^Failed/i.test(s.substate) || ['Cancelled', 'Deleted', 'RolledBack'].includes(s.state)
+  /^Failed/i.test(s.substate) ||
+  ['Cancelled', 'Deleted', 'RolledBack'].includes(s.state) ||
+  (s.state === 'InProgress' && creationFailed(s))
+/** Cancelled by someone: only the service saying so counts, never a submission that could not be read. */
+export const isCancelled = (s: Submission): boolean => s.state === 'Cancelled' || s.substate === 'Cancelled'
 export const isPreviewReady = (s: Submission): boolean =>
   s.state === 'Published' && ['ReadyToPublish', 'Publishing', 'InStore', 'Published'].includes(s.substate)
 export const isLive = (s: Submission): boolean => s.state === 'Published' && s.substate === 'InStore'
 /** Blocks a new submission: still moving, and not failed (a failed one may be superseded). */
 export const isInProgress = (s: Submission): boolean => s.state === 'InProgress' && !isFailed(s)
 export const describeSubmission = (s: Submission): string => `${s.state}/${s.substate}`
+
+/**
+ * Reads a submission that this run created or saw. A 404 by ID is not the end: the service answered
+ * 404 for submissions that had reached preview while still listing them (docs/partner-center-api.md
+ * §7.3), so the list is asked too. In neither: an error that says exactly that, never "cancelled".
+ */
+export async function rereadSubmission(
+  ctx: RunContext,
+  productId: string,
+  submissionId: string
+): Promise<Submission> {
+  const found = await ctx.ingestion.readSubmission(productId, submissionId)
+  if (found) return found
+  throw new ActionError(
+    `Partner Center no longer returns submission ${submissionId}: reading it answered 404 and it is not in the offer's submissions list.`,
+    {
+      hint: "Open the offer in Partner Center to see what happened to it; nothing was cancelled by this run. `command: show` lists the offer's latest submission."
+    }
+  )
+}
 
 /**
  * Before anything is written: is a submission already in progress? `fail` stops with its id and
@@ -162,12 +194,7 @@ export async function waitForSubmission(
     clock: ctx.clock,
     deadline: ctx.deadline,
     log: log.info,
-    poll: async () =>
-      (await ctx.ingestion.getSubmission(productId, submission.id)) ?? {
-        ...submission,
-        state: 'Deleted',
-        substate: 'Cancelled'
-      },
+    poll: () => rereadSubmission(ctx, productId, submission.id),
     done: s => done(s) || isFailed(s),
     describe: describeSubmission,
     resumeHint: `Run the action with \`command: status\`, \`offer-id\` and \`submission-id: ${submission.id}\` (and \`wait: true\`) to follow it.`
@@ -181,21 +208,25 @@ export async function submissionFailure(
   productId: string,
   submission: Submission
 ): Promise<ActionError> {
+  // Every finding, wherever the service says they are (pendingUpdateInfo.href for a failed creation).
   const [validations, workflow] = await Promise.all([
-    ctx.ingestion.getValidations(productId, submission.id).catch(() => []),
+    ctx.ingestion.getValidations(productId, submission).catch(() => []),
     ctx.ingestion.getWorkflowDetails(productId, submission.id).catch(() => [])
   ])
-  const problems = validations
-    .filter(v => (v.severity ?? 'Error') !== 'Informational')
-    .map(
-      v =>
-        `${v.severity ?? 'Error'}${v.errorCode ? ` ${v.errorCode}` : ''}: ${v.message ?? ''}${v.resource ? ` (${v.resource})` : ''}`
-    )
+  const problems = validations.map(
+    v =>
+      `${v.severity ?? 'Error'}${v.errorCode ? ` ${v.errorCode}` : ''}: ${v.message ?? ''}${v.resource ? ` (${v.resource})` : ''}`
+  )
   const failedSteps = workflow
     .flatMap(w => w.workflowSteps ?? [])
     .filter(step => !['NotStarted', 'InProgress', 'Success'].includes(step.state))
+  // The state says nothing when a creation failed (§7.1): the service's reason then goes with it.
+  const reason =
+    creationFailed(submission) && !/^Failed/i.test(submission.substate)
+      ? submission.pendingUpdateInfo?.failureReason
+      : undefined
   const parts = [
-    `Submission ${submission.id} ${submission.state === 'Cancelled' || submission.substate === 'Cancelled' ? 'was cancelled' : 'failed'} (${describeSubmission(submission)}).`,
+    `Submission ${submission.id} ${isCancelled(submission) ? 'was cancelled' : 'failed'} (${describeSubmission(submission)}${reason ? `: ${reason}` : ''}).`,
     failedSteps.length ? `Failed step: ${failedSteps.map(s => `${s.name} (${s.state})`).join(', ')}.` : '',
     problems.length ? `Validation: ${problems.join('; ')}` : ''
   ]

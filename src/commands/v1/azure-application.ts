@@ -22,6 +22,7 @@ import { updatePlans } from './update-plans.js'
 import { uploadPackage } from './upload-package.js'
 import { checkVersionIsHigher } from './version.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
+import { findProcessedPackage, movedByEarlierRun, packageFileName, submissionOfEarlierRun } from './rerun.js'
 
 /**
  * `publish` for an Azure Application: check everything, then upload the package, point the plans
@@ -85,18 +86,36 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
         'applies to managed-application plans, and none of the selected plans is one.'
       )
     }
-    checkVersionIsHigher(version, plans)
+    // What an earlier run of this release already did (a re-run finishes it, see rerun.ts).
+    const fileName = packageFileName(prepared)
+    const reused = findProcessedPackage(packages, fileName)
+    const moved = (plan: PlanState) => movedByEarlierRun(plan, version, reused)
+    checkVersionIsHigher(version, plans, moved)
+    const earlier =
+      inputs.target === 'draft' ? undefined : submissionOfEarlierRun(submissions, plans, version, reused)
     const blocking =
-      inputs.target === 'draft'
+      inputs.target === 'draft' || earlier
         ? undefined
         : await resolveConflict(ctx, offer.productId, submissions, inputs.dryRun)
+    const previous = new Map(plans.map(p => [p.planId, moved(p) ? undefined : p.version]))
 
-    if (inputs.dryRun) return dryRunReport(ctx, offer, plans, prepared, version, blocking?.id)
+    if (inputs.dryRun)
+      return dryRunReport(ctx, offer, plans, prepared, version, previous, {
+        blockingId: blocking?.id,
+        reusedPackageId: reused?.id,
+        earlierSubmissionId: earlier?.id
+      })
 
     // 2. Package and plans (the draft) --------------------------------------------------------------
-    const uploaded = await step('Upload the package', () =>
-      uploadPackage(ctx, offer.productId, prepared, new Set(packages.map(p => p.id)))
-    )
+    const uploaded = await step('Upload the package', async () => {
+      if (reused) {
+        log.info(
+          `Package ${reused.id} (${fileName}) was already uploaded and processed for these contents (sha256 ${prepared.sha256.slice(0, 16)}…): using it.`
+        )
+        return { pkg: reused }
+      }
+      return uploadPackage(ctx, offer.productId, { ...prepared, fileName }, new Set(packages.map(p => p.id)))
+    })
     await step('Update the plans', () =>
       updatePlans(ctx, offer.productId, plans, uploaded.pkg.id, version, settings)
     )
@@ -105,12 +124,12 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       ...offerOutputs(offer),
       'package-id': uploaded.pkg.id,
       version,
-      plans: plansOutput(plans, version)
+      plans: plansOutput(plans, version, previous)
     }
     const sections = (submissionLine?: string): Section[] => [
-      { table: planTable(plans, version) },
+      { table: planTable(plans, version, previous) },
       {
-        text: `Package \`${prepared.fileName}\` (${(prepared.sizeBytes / 1024 / 1024).toFixed(2)} MiB, sha256 \`${prepared.sha256.slice(0, 16)}…\`) is package \`${uploaded.pkg.id}\`.`
+        text: `Package \`${prepared.fileName}\` (${(prepared.sizeBytes / 1024 / 1024).toFixed(2)} MiB, sha256 \`${prepared.sha256.slice(0, 16)}…\`) is package \`${uploaded.pkg.id}\`${reused ? ', uploaded by an earlier run of this release' : ''}.`
       },
       ...(submissionLine ? [{ heading: 'Submission', text: submissionLine }] : []),
       {
@@ -134,6 +153,12 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
 
     // 3. Preview, then live ---------------------------------------------------------------------------
     let submission = await step('Submit to preview', async () => {
+      if (earlier) {
+        log.info(
+          `Submission ${earlier.id} for version ${version} is already in progress (${describeSubmission(earlier)}), made by an earlier run of this release: following it.`
+        )
+        return earlier
+      }
       const notes = `Version ${version} published by partner-center-publish${process.env.GITHUB_REPOSITORY ? ` from ${process.env.GITHUB_REPOSITORY}@${(process.env.GITHUB_SHA ?? '').slice(0, 7)}` : ''}.`
       const request = await buildSubmissionRequest(ctx, offer.productId, notes)
       const created = await createSubmissionOnce(
@@ -191,8 +216,11 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
   }
 }
 
+/** Each plan's version before this release; undefined where an earlier run already moved the draft. */
+type PreviousVersions = Map<string, string | undefined>
+
 /** The `plans` output: each plan with the version it had and the one it gets. */
-function plansOutput(plans: PlanState[], version: string): string {
+function plansOutput(plans: PlanState[], version: string, previous: PreviousVersions): string {
   return JSON.stringify(
     plans.map(p => ({
       planId: p.planId,
@@ -200,15 +228,21 @@ function plansOutput(plans: PlanState[], version: string): string {
       name: p.variant.friendlyName ?? p.planId,
       subType: p.variant.subType,
       version,
-      previousVersion: p.version ?? null
+      previousVersion: previous.get(p.planId) ?? null
     }))
   )
 }
 
-function planTable(plans: PlanState[], version: string) {
+function previousCell(plan: PlanState, previous: PreviousVersions): string {
+  if (previous.has(plan.planId) && previous.get(plan.planId) === undefined && plan.version)
+    return `(${plan.version} already, from an earlier run)`
+  return previous.get(plan.planId) ?? '(none)'
+}
+
+function planTable(plans: PlanState[], version: string, previous: PreviousVersions) {
   return {
     headers: ['Plan', 'Kind', 'Previous version', 'New version'],
-    rows: plans.map(p => [p.planId, p.variant.subType ?? '', p.version ?? '(none)', version])
+    rows: plans.map(p => [p.planId, p.variant.subType ?? '', previousCell(p, previous), version])
   }
 }
 
@@ -218,9 +252,11 @@ function dryRunReport(
   plans: PlanState[],
   prepared: PreparedPackage,
   version: string,
-  blockingId?: string
+  previous: PreviousVersions,
+  found: { blockingId?: string; reusedPackageId?: string; earlierSubmissionId?: string }
 ): Report {
   const { target, onConflict } = ctx.inputs
+  const { blockingId, reusedPackageId, earlierSubmissionId } = found
   const actions = [
     ...(blockingId
       ? [
@@ -229,12 +265,20 @@ function dryRunReport(
             : `Stop: submission ${blockingId} is in progress (on-conflict: fail).`
         ]
       : []),
-    `Upload ${prepared.fileName} (${prepared.sizeBytes} bytes, ${prepared.entries} entries, sha256 ${prepared.sha256}).`,
+    reusedPackageId
+      ? `Use package ${reusedPackageId}, uploaded by an earlier run with the same contents (sha256 ${prepared.sha256}).`
+      : `Upload ${prepared.fileName} (${prepared.sizeBytes} bytes, ${prepared.entries} entries, sha256 ${prepared.sha256}).`,
     ...plans.map(
       p =>
-        `Set plan '${p.planId}' (${p.variant.subType ?? 'plan'}) from ${p.version ?? '(none)'} to ${version} with the new package.`
+        `Set plan '${p.planId}' (${p.variant.subType ?? 'plan'}) from ${previousCell(p, previous)} to ${version} with the new package.`
     ),
-    ...(target === 'draft' ? [] : ['Submit the whole draft to preview and wait until the preview is ready.']),
+    ...(target === 'draft'
+      ? []
+      : [
+          earlierSubmissionId
+            ? `Follow submission ${earlierSubmissionId}, made for ${version} by an earlier run, until the preview is ready.`
+            : 'Submit the whole draft to preview and wait until the preview is ready.'
+        ]),
     ...(target === 'live' ? ['Go live and wait until the offer is in the marketplace.'] : [])
   ]
   log.info(`Dry run: nothing was changed. Would:\n${actions.map(a => `  - ${a}`).join('\n')}`)
@@ -243,11 +287,11 @@ function dryRunReport(
     outputs: {
       ...offerOutputs(offer),
       version,
-      plans: plansOutput(plans, version)
+      plans: plansOutput(plans, version, previous)
     },
     sections: [
       { text: 'Dry run: everything was checked; nothing was changed.' },
-      { table: planTable(plans, version) },
+      { table: planTable(plans, version, previous) },
       { heading: 'What a real run would do', list: actions }
     ]
   }

@@ -26,7 +26,8 @@ async function pickSubmission(
 ): Promise<Submission> {
   const id = ctx.inputs.submissionId
   if (id) {
-    const found = await ctx.ingestion.getSubmission(offer.productId, id)
+    // Through the list too: a submission in preview has answered 404 by ID (§7.3).
+    const found = await ctx.ingestion.readSubmission(offer.productId, id)
     if (!found)
       throw new InputError('submission-id', `submission ${id} does not exist for offer '${offer.offerId}'.`)
     return found
@@ -41,12 +42,17 @@ async function pickSubmission(
 
 const outputs = (offer: ResolvedOffer, s: Submission): Report['outputs'] => offerOutputs(offer, s)
 
+/**
+ * go-live: `submission-id`, or else the offer's newest submission. Already live: said so. In preview:
+ * promoted. Still on its way to preview: with `wait` it is followed until ready and then promoted,
+ * without `wait` the run stops saying it is not ready yet. Failed: the reasons.
+ */
 export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
-  const candidate = await pickSubmission(
+  let candidate = await pickSubmission(
     ctx,
     offer,
-    isPreviewReady,
-    `Offer '${offer.offerId}' has no submission ready to go live (Published/ReadyToPublish).`
+    () => true,
+    `Offer '${offer.offerId}' has no submission to go live with; publish to preview first.`
   )
   if (isLive(candidate)) {
     log.info(`Submission ${candidate.id} is already live.`)
@@ -58,13 +64,42 @@ export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
       ]
     }
   }
+  if (isFailed(candidate)) throw await submissionFailure(ctx, offer.productId, candidate)
   if (!isPreviewReady(candidate)) {
-    throw new ActionError(
-      `Submission ${candidate.id} cannot go live: it is ${describeSubmission(candidate)}, not ready to publish.`,
-      {
-        hint: 'Wait for the preview (`command: status` with `wait: true`), then run go-live again.'
+    if (ctx.inputs.dryRun) {
+      return {
+        title: `${offer.offerId}: dry run`,
+        outputs: outputs(offer, candidate),
+        sections: [
+          {
+            text: `Dry run: submission \`${candidate.id}\` is ${describeSubmission(candidate)}; ${ctx.inputs.wait ? 'a real run would wait for the preview, then go live' : 'a real run would stop: it is not ready to go live yet'}.`
+          }
+        ]
       }
+    }
+    if (!ctx.inputs.wait) {
+      throw new ActionError(
+        `Submission ${candidate.id} is not ready to go live yet: it is ${describeSubmission(candidate)}.`,
+        {
+          hint: 'Run go-live with `wait: true` to wait for the preview and then go live, or follow it with `command: status`.'
+        }
+      )
+    }
+    log.info(`Submission ${candidate.id} is ${describeSubmission(candidate)}: waiting for the preview.`)
+    candidate = await waitForSubmission(
+      ctx,
+      offer.productId,
+      candidate,
+      'the preview to be ready',
+      isPreviewReady
     )
+    if (isLive(candidate)) {
+      return {
+        title: `${offer.offerId}: live`,
+        outputs: outputs(offer, candidate),
+        sections: [{ text: `Submission \`${candidate.id}\` went live meanwhile.` }]
+      }
+    }
   }
   if (ctx.inputs.dryRun) {
     return {
@@ -73,9 +108,13 @@ export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
       sections: [{ text: `Dry run: submission \`${candidate.id}\` would go live.` }]
     }
   }
-  const promoted = await ctx.ingestion.promoteSubmission(offer.productId, candidate.id)
-  let submission: Submission = promoted?.id ? promoted : candidate
-  log.info(`Submission ${submission.id}: go-live requested.`)
+  let submission = candidate
+  // Promote only what is waiting for sign-off; a submission already Publishing needs only the wait.
+  if (candidate.substate === 'ReadyToPublish') {
+    const promoted = await ctx.ingestion.promoteSubmission(offer.productId, candidate.id)
+    if (promoted?.id) submission = promoted
+    log.info(`Submission ${submission.id}: go-live requested.`)
+  }
   if (ctx.inputs.wait)
     submission = await waitForSubmission(ctx, offer.productId, submission, 'the offer to go live', isLive)
   return {

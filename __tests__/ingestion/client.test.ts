@@ -1,5 +1,7 @@
 // The v1 client against the ways the real service behaved (docs/partner-center-api.md §7), with nock.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import nock from 'nock'
 import { ActionError } from '../../src/errors.js'
 import { HttpError } from '../../src/http/http-error.js'
@@ -76,6 +78,37 @@ describe('listProductPages', () => {
     expect(asked).toEqual([...LISTED_RESOURCE_TYPES])
     expect(asked).toEqual(expect.arrayContaining(['AzureApplication', 'AzureDynamics365BusinessCentral']))
     expect(seen.map(p => p.resourceType)).toEqual([...LISTED_RESOURCE_TYPES])
+  })
+
+  it('asks for the first pages a few at a time, and yields them in type order', async () => {
+    nock.enableNetConnect('127.0.0.1')
+    let inFlight = 0
+    let most = 0
+    const server = createServer((req, res) => {
+      inFlight++
+      most = Math.max(most, inFlight)
+      const type = /ResourceType eq '([^']+)'/.exec(decodeURIComponent(req.url ?? ''))?.[1] ?? ''
+      // Later types answer sooner: the order of the pages must not follow the order of the answers.
+      const delay = 40 - LISTED_RESOURCE_TYPES.indexOf(type) * 2
+      setTimeout(() => {
+        inFlight--
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ value: [product(`${type.toLowerCase()}-1`, type)] }))
+      }, delay)
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = server.address() as AddressInfo
+      const transport = new Transport({ userAgent: 'test', clock: fakeClock(), random: () => 0.5 })
+      const local = new IngestionClient(transport, `http://127.0.0.1:${port}/v1.0/ingestion`, token)
+      const seen: string[] = []
+      for await (const page of local.listProductPages()) seen.push(...page.map(p => p.resourceType))
+      expect(seen).toEqual([...LISTED_RESOURCE_TYPES])
+      expect(most).toBeGreaterThan(1)
+      expect(most).toBeLessThanOrEqual(4)
+    } finally {
+      await new Promise(resolve => server.close(resolve))
+    }
   })
 
   it('with a type, asks for that type only', async () => {

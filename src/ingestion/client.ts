@@ -43,6 +43,9 @@ export const PUBLISHER_ID_HINT =
  */
 export const LISTED_RESOURCE_TYPES: readonly string[] = OFFER_TYPES.map(t => t.type)
 
+/** First pages of the listed types asked for at once. */
+const FIRST_PAGES_IN_FLIGHT = 4
+
 export interface IngestionClientOptions {
   /** Seller ID sent as `x-ms-publisherId` on every call (docs/partner-center-api.md §7.4). */
   publisherId?: string
@@ -98,9 +101,9 @@ export class IngestionClient {
   }
 
   /** Follows every page of a collection, yielding one page at a time (memory stays one page deep). */
-  async *pages<T>(firstPath: string, operation: string): AsyncGenerator<T[]> {
+  async *pages<T>(firstPath: string, operation: string, firstPage = 1): AsyncGenerator<T[]> {
     let next: string | undefined = firstPath
-    let page = 0
+    let page = firstPage - 1
     while (next) {
       page++
       const body: Collection<T> | undefined =
@@ -149,12 +152,36 @@ export class IngestionClient {
    * Every product of one resource type, or of every type the action knows when none is given, page
    * by page. Each type is asked for with its own `$filter` (see LISTED_RESOURCE_TYPES), and a product
    * of another type in the answer is dropped: a filter the service did not apply adds nothing twice.
+   * The first pages of the types go out a few at a time (most types hold few offers or none); the
+   * pages of one type follow each other through its nextLinks.
    */
   async *listProductPages(resourceType?: string): AsyncGenerator<Product[]> {
-    for (const type of resourceType ? [resourceType] : LISTED_RESOURCE_TYPES) {
-      const filter = encodeURIComponent(`ResourceType eq ${odataString(type)}`)
-      for await (const page of this.pages<Product>(`products?$filter=${filter}`, `List ${type} offers`))
-        yield page.filter(p => p.resourceType?.toLowerCase() === type.toLowerCase())
+    const types = resourceType ? [resourceType] : LISTED_RESOURCE_TYPES
+    const path = (type: string) =>
+      `products?$filter=${encodeURIComponent(`ResourceType eq ${odataString(type)}`)}`
+    const firstPages: Array<Promise<Collection<Product> | undefined>> = []
+    const startUpTo = (index: number) => {
+      for (let i = firstPages.length; i <= Math.min(index, types.length - 1); i++) {
+        const page = this.get<Collection<Product>>(path(types[i]!), `List ${types[i]} offers (page 1)`)
+        page.catch(() => undefined) // awaited below, in order; this only keeps it from counting as unhandled
+        firstPages.push(page)
+      }
+    }
+    for (let i = 0; i < types.length; i++) {
+      startUpTo(i + FIRST_PAGES_IN_FLIGHT - 1)
+      const type = types[i]!
+      const ofType = (page: Product[]) =>
+        page.filter(p => p.resourceType?.toLowerCase() === type.toLowerCase())
+      const first = await firstPages[i]!
+      yield ofType(first?.value ?? [])
+      const link = first?.nextLink ?? first?.['@odata.nextLink']
+      if (!link) continue
+      for await (const page of this.pages<Product>(
+        resolveNextLink(this.baseUrl, link),
+        `List ${type} offers`,
+        2
+      ))
+        yield ofType(page)
     }
   }
 

@@ -1,5 +1,6 @@
 import type { HttpError } from '../http/http-error.js'
 import type { RequestSpec, TokenSource, Transport } from '../http/transport.js'
+import { PageGuard } from '../http/page-guard.js'
 import { joinUrl } from '../http/url-policy.js'
 import { resolveNextLink } from './paging.js'
 import type {
@@ -75,8 +76,10 @@ export class IngestionClient {
   async *pages<T>(firstPath: string, operation: string): AsyncGenerator<T[]> {
     let next: string | undefined = firstPath
     let page = 0
+    const guard = new PageGuard(operation)
     while (next) {
       page++
+      guard.visit(/^https?:/i.test(next) ? next : joinUrl(this.baseUrl, next))
       const body: Collection<T> | undefined = await this.get<Collection<T>>(
         next,
         `${operation} (page ${page})`

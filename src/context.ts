@@ -1,6 +1,6 @@
 import { TokenProvider, RESOURCES } from './auth/token-provider.js'
 import { scaledClock, systemClock, type Clock } from './clock.js'
-import { Transport } from './http/transport.js'
+import { DEFAULT_REQUEST_TIMEOUT_MS, Transport } from './http/transport.js'
 import { IngestionClient } from './ingestion/client.js'
 import type { ActionInputs } from './inputs.js'
 import { log } from './log.js'
@@ -40,6 +40,9 @@ export function createContext(inputs: ActionInputs, overrides: ContextOverrides 
       userAgent: USER_AGENT,
       clock,
       socketTimeoutMs: SOCKET_TIMEOUT_MS / scale,
+      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS / scale,
+      // Wall-clock: a rehearsal's timeout-minutes passes `scale` times sooner.
+      deadlineAt: Date.now() + (inputs.timeoutMinutes * 60_000) / scale,
       debug: log.debug,
       onRetry: ({ operation, delayMs, reason }) =>
         log.info(`${operation}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s`)
@@ -59,11 +62,15 @@ export function createContext(inputs: ActionInputs, overrides: ContextOverrides 
     inputs,
     transport,
     tokens,
-    ingestion: new IngestionClient(transport, inputs.ingestionApiUrl, tokens.source(RESOURCES.partnerCenter)),
+    ingestion: new IngestionClient(
+      transport,
+      inputs.ingestionApiUrl,
+      tokens.source(RESOURCES.partnerCenter, inputs.ingestionApiUrl, 'ingestion-api-url')
+    ),
     productIngestion: new ProductIngestionClient(
       transport,
       inputs.productIngestionApiUrl,
-      tokens.source(RESOURCES.graph)
+      tokens.source(RESOURCES.graph, inputs.productIngestionApiUrl, 'product-ingestion-api-url')
     ),
     clock,
     deadline: clock.now() + inputs.timeoutMinutes * 60_000,

@@ -113,6 +113,37 @@ describe('uploadFileToSas with one Put Blob', () => {
     expect(progress.calls.length).toBeGreaterThan(1)
   })
 
+  it('sends an 80 MiB package in one Put Blob by default, without an Authorization header', async () => {
+    // Front Door upload URLs take only Put Blob (docs/partner-center-api.md §7.5): an 80 MiB
+    // package once failed at "upload block 2 of 11" because it was cut into blocks.
+    const bytes = randomBytes(80 * MiB)
+    const file = path.join(dir, 'eighty.zip')
+    await writeFile(file, bytes)
+    const result = await uploadFileToSas(server.sasUrl('80'), file, { transport: transport() })
+    expect(result).toMatchObject({ method: 'put-blob', blocks: 0, bytes: 80 * MiB })
+    expect(server.requests).toHaveLength(1)
+    expect(server.requests[0].comp).toBeUndefined()
+    expect(server.requests[0].headers.authorization).toBeUndefined()
+    expect(server.requests[0].headers['content-md5']).toBe(createHash('md5').update(bytes).digest('base64'))
+    expect(sha256(server.blobs.get('/file/80'))).toBe(sha256(bytes))
+    await rm(file)
+  })
+
+  it('refuses an upload URL over plain http to a host that is not loopback, before reading the file', async () => {
+    const error = await caught(
+      uploadFileToSas(
+        'http://storage.example.test/file/1?sv=2018-03-28&sig=abc',
+        path.join(dir, 'missing.zip'),
+        {
+          transport: transport()
+        }
+      )
+    )
+    expect(error.message).toContain(
+      'The package upload URL given by Partner Center (http://storage.example.test) is not https'
+    )
+  })
+
   it('masks the SAS URL and its signature before sending anything', async () => {
     const url = server.sasUrl('2')
     await uploadFileToSas(url, files.small.path, { transport: transport() })

@@ -9,12 +9,7 @@ export interface SeenRequest {
   body: string
 }
 
-export type HostileHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: string,
-  server: HostileServer
-) => void | Promise<void>
+export type HostileHandler = (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>
 
 export interface HostileServer {
   /** `http://127.0.0.1:<port>` */
@@ -36,7 +31,6 @@ export const TOKEN = 'hostile-test-access-token-abcdefghijklmnop'
 export async function hostileServer(handler: HostileHandler): Promise<HostileServer> {
   const sockets = new Set<Socket>()
   const seen: SeenRequest[] = []
-  let self: HostileServer
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -48,7 +42,7 @@ export async function hostileServer(handler: HostileHandler): Promise<HostileSer
         authorization: req.headers.authorization,
         body
       })
-      void Promise.resolve(handler(req, res, body, self)).catch(() => res.destroy())
+      void Promise.resolve(handler(req, res, body)).catch(() => res.destroy())
     })
   })
   server.on('connection', socket => {
@@ -57,7 +51,7 @@ export async function hostileServer(handler: HostileHandler): Promise<HostileSer
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as AddressInfo).port
-  self = {
+  return {
     origin: `http://127.0.0.1:${port}`,
     port,
     seen,
@@ -67,7 +61,6 @@ export async function hostileServer(handler: HostileHandler): Promise<HostileSer
         server.close(() => resolve())
       })
   }
-  return self
 }
 
 /** Answers a client-credentials token request; true when it did. */

@@ -31,6 +31,7 @@ export function answerProblem(spec: Expectation, status: number, text: string): 
 function describeStart(text: string): string {
   const start = text.trimStart()
   if (start.startsWith('{') || start.startsWith('[')) return 'JSON cut short or malformed'
-  const excerpt = start.slice(0, 40).replace(/[\u0000-\u001f\u007f]+/g, ' ')
+  // Control characters (a terminal escape, a newline) become spaces: the excerpt lands in a log line.
+  const excerpt = start.slice(0, 40).replace(/\p{Cc}+/gu, ' ')
   return `starts with '${excerpt}'`
 }

@@ -10,7 +10,13 @@ interface Expectation {
  * HTML page (a proxy's sign-in page, a gateway's error), a body cut short, or an empty body where an
  * object was due would otherwise read as "no items" or crash a caller on `undefined`.
  */
-export function answerProblem(spec: Expectation, status: number, text: string): string | undefined {
+export function answerProblem(
+  spec: Expectation,
+  status: number,
+  text: string,
+  /** Whether `text` parsed as JSON (the transport parses once; a 100 MB page is not parsed twice). */
+  parsed: boolean
+): string | undefined {
   if ((spec.answer ?? 'json') !== 'json' || spec.method === 'HEAD') return undefined
   if (status === 204 || status === 205) return undefined
   const created = spec.retry === 'create' ? '; outcome unknown: the object may exist' : ''
@@ -19,12 +25,8 @@ export function answerProblem(spec: Expectation, status: number, text: string): 
     if (spec.method !== 'GET' && spec.method !== 'POST') return undefined
     return `the answer had an empty body where JSON was expected${created}`
   }
-  try {
-    JSON.parse(text)
-    return undefined
-  } catch {
-    return `the answer is not valid JSON (${describeStart(text)}, ${Buffer.byteLength(text)} bytes)${created}`
-  }
+  if (parsed) return undefined
+  return `the answer is not valid JSON (${describeStart(text)}, ${Buffer.byteLength(text)} bytes)${created}`
 }
 
 /** "starts with '<!DOCTYPE html>'", or "JSON cut short" for a body that begins as JSON. */

@@ -156,7 +156,7 @@ export class Transport {
         )
         if (spec.allowStatus?.includes(response.status)) return response
         if (response.status < 300) {
-          const problem = answerProblem(spec, response.status, response.text)
+          const problem = answerProblem(spec, response.status, response.text, response.body !== undefined)
           if (problem) throw this.toError(spec, attempt, response, undefined, problem)
           return response
         }

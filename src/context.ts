@@ -39,10 +39,13 @@ export function createContext(inputs: ActionInputs, overrides: ContextOverrides 
     new Transport({
       userAgent: USER_AGENT,
       clock,
-      socketTimeoutMs: SOCKET_TIMEOUT_MS / scale,
-      requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS / scale,
-      // Wall-clock: a rehearsal's timeout-minutes passes `scale` times sooner.
-      deadlineAt: Date.now() + (inputs.timeoutMinutes * 60_000) / scale,
+      // Both limits shrink with a rehearsal's scale, but never under a second: a loaded machine may
+      // take that long to answer a request that a fast one answers in milliseconds.
+      socketTimeoutMs: Math.max(1000, SOCKET_TIMEOUT_MS / scale),
+      requestTimeoutMs: Math.max(1000, DEFAULT_REQUEST_TIMEOUT_MS / scale),
+      // Wall-clock timeout-minutes, unscaled: a rehearsal compresses the service's waits, not the
+      // time a loaded machine needs to send and read its requests.
+      deadlineAt: Date.now() + inputs.timeoutMinutes * 60_000,
       debug: log.debug,
       onRetry: ({ operation, delayMs, reason }) =>
         log.info(`${operation}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s`)

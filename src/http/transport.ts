@@ -139,8 +139,8 @@ export class Transport {
       const started = performance.now()
       let response: HttpResponse<T> | undefined
       let networkError: NetworkError | undefined
-      // Outside the try: a sign-in failure is its own error, not a network error of this request.
       this.checkTarget(spec)
+      // Outside the try: a sign-in failure is its own error, not a network error of this request.
       const token = spec.auth ? await spec.auth.getToken() : undefined
       try {
         response = await this.send<T>(spec, token)

@@ -12,7 +12,7 @@ export interface BlobServiceOptions {
   sas: SasSigner
   /**
    * largest Put Blob body; when not set, what Azure allows for the request's x-ms-version: 5000 MiB
-   * from 2019-12-12, 256 MiB from 2016-05-31, 64 MiB before (api README §1.9)
+   * from 2019-12-12, 256 MiB from 2016-05-31, 64 MiB before (docs/partner-center-api.md §1.9)
    */
   maxPutBlobBytes?: number
   /** largest Put Block body (4000 MiB on current versions) */

@@ -109,7 +109,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     registerBlobRoutes(r, {
       store,
       sas,
-      maxPutBlobBytes: options.maxPutBlobBytes ?? 256 * 1024 * 1024,
+      maxPutBlobBytes: options.maxPutBlobBytes,
       maxBlockBytes: 4000 * 1024 * 1024
     })
     registerProductIngestionRoutes(r, { state, signer, clock })

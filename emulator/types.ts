@@ -165,7 +165,7 @@ export interface EmulatorOptions {
   quiet?: boolean
   /** reads of branches/getByModule that answer {value:[]} right after POST /products (recorded eventual consistency); default 2 */
   branchConsistencyReads?: number
-  /** largest single Put Blob body in bytes; default 256 MiB */
+  /** largest single Put Blob body in bytes; default Azure's for the request's x-ms-version (5000 MiB from 2019-12-12) */
   maxPutBlobBytes?: number
   /** directory for blob files; default a fresh temp dir removed on close() */
   dataDir?: string

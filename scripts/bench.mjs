@@ -3,7 +3,7 @@
 // with the ratio and PASS/FAIL against its target (docs/performance.md). Prints a table and writes
 // bench-results/latest.json. No TypeScript loader needed: only the bundles run (built first if missing).
 //
-//   node scripts/bench.mjs [--only cold,publish,upload,list,wait] [--runs N] [--upload-mib N]
+//   node scripts/bench.mjs [--only cold,publish,upload,list,wait,page] [--runs N] [--upload-mib N] [--page-mb N]
 //
 // Method notes are printed with the table and written into the JSON; docs/performance.md explains them.
 import { execFileSync } from 'node:child_process'
@@ -23,6 +23,7 @@ import { baseEnv, expectSuccess, GNU_TIME, runAction, timeNodeNoop } from './ben
 import { createPackageForBaseline, startEmulator } from './bench/emulator.mjs'
 import { exited, installCleanup, removeTempDir, spawnTracked, tempDir } from './bench/procs.mjs'
 import { criticalPath, fmt, intervals, median, waves } from './bench/stats.mjs'
+import { pageRead } from './bench/page-read.mjs'
 import { buildLargePackage } from './bench/zip.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -35,9 +36,10 @@ const opt = (name, fallback) => {
   const i = argv.indexOf(`--${name}`)
   return i >= 0 ? argv[i + 1] : fallback
 }
-const only = new Set((opt('only', 'cold,publish,upload,list,wait') ?? '').split(',').filter(Boolean))
+const only = new Set((opt('only', 'cold,publish,upload,list,wait,page') ?? '').split(',').filter(Boolean))
 const COLD_RUNS = Number(opt('runs', '11'))
 const UPLOAD_BYTES = Number(opt('upload-mib', '1024')) * MiB
+const PAGE_BYTES = Number(opt('page-mb', '100')) * 1e6
 
 installCleanup()
 const benchStarted = Date.now()
@@ -254,46 +256,39 @@ function statfsFree(path) {
 // ------------------------------------------------------------------------------------------------
 // 3. Upload of a 1 GiB package: throughput vs a raw PUT to the same blob endpoint; peak RSS
 
-/** The baseline: one plain node:http PUT streaming the file (a single 1 GiB Put Block), then the commit. */
+/** The baseline: one plain node:http Put Blob streaming the file, what the action sends too. */
 async function rawPut(sasUrl, filePath, size) {
-  const blockId = Buffer.from('raw-baseline-000').toString('base64')
-  const put = (url, headers, body) =>
-    new Promise((resolve, reject) => {
-      const req = request(url, { method: 'PUT', headers }, res => {
+  const started = process.hrtime.bigint()
+  await new Promise((resolve, reject) => {
+    const req = request(
+      sasUrl,
+      {
+        method: 'PUT',
+        headers: {
+          'content-length': String(size),
+          'x-ms-version': '2021-08-06',
+          'x-ms-blob-type': 'BlockBlob'
+        }
+      },
+      res => {
         let text = ''
         res.setEncoding('utf8')
         res.on('data', d => (text += d))
         res.on('end', () =>
           res.statusCode < 300 ? resolve(text) : reject(new Error(`raw PUT: ${res.statusCode} ${text}`))
         )
-      })
-      req.on('error', reject)
-      if (typeof body === 'string') req.end(body)
-      else body.pipe(req)
-    })
-  const started = process.hrtime.bigint()
-  await put(
-    `${sasUrl}&comp=block&blockid=${encodeURIComponent(blockId)}`,
-    { 'content-length': String(size), 'x-ms-version': '2021-08-06' },
-    createReadStream(filePath)
-  )
-  const sentMs = Number(process.hrtime.bigint() - started) / 1e6
-  const xml = `<?xml version="1.0" encoding="utf-8"?><BlockList><Latest>${blockId}</Latest></BlockList>`
-  await put(
-    `${sasUrl}&comp=blocklist`,
-    {
-      'content-length': String(Buffer.byteLength(xml)),
-      'content-type': 'application/xml',
-      'x-ms-version': '2021-08-06'
-    },
-    xml
-  )
-  return { totalMs: Number(process.hrtime.bigint() - started) / 1e6, sentMs }
+      }
+    )
+    req.on('error', reject)
+    createReadStream(filePath).pipe(req)
+  })
+  const totalMs = Number(process.hrtime.bigint() - started) / 1e6
+  return { totalMs, sentMs: totalMs }
 }
 
 async function upload() {
   // Package processing 3 s → 0.3 s. Not higher: the action divides its 100 s socket timeout by the
-  // scale, and the emulator needs seconds to commit (concatenate) 1 GiB of blocks.
+  // scale, and the emulator needs seconds to MD5 and write 1 GiB before it answers.
   const SCALE = 10
   const RUNS = 2
   // Blobs and the zip on tmpfs when there is one: disk write-back (2 GiB per upload: blocks, then the
@@ -371,7 +366,7 @@ async function upload() {
       }
       row(
         'upload-throughput',
-        `Upload ${(size / MiB).toFixed(0)} MiB zip, the action's own figure ("Uploaded … MiB/s": checksums + blocks + commit)`,
+        `Upload ${(size / MiB).toFixed(0)} MiB zip, the action's own figure ("Uploaded … MiB/s": checksums + one Put Blob)`,
         own,
         'MiB/s',
         base,
@@ -391,7 +386,7 @@ async function upload() {
         server / base,
         '≥ 0.8',
         undefined,
-        'informational: excludes the checksum pass before the first block'
+        'informational: excludes the checksum pass before the request'
       )
       row(
         'upload-rss',
@@ -640,6 +635,27 @@ async function certificationWait() {
 }
 
 // ------------------------------------------------------------------------------------------------
+// 6. Reading a 100 MB page: the transport against a raw read of the same bytes
+
+async function largePage() {
+  const result = await pageRead(ROOT, { bytes: PAGE_BYTES, runs: 3, progress })
+  details.page = result
+  const ratio = result.transportMs / result.rawMs
+  row(
+    'page-read',
+    `Read a ${(result.bytes / 1e6).toFixed(0)} MB JSON page (${result.items} items) through the transport`,
+    result.transportMs,
+    'ms',
+    result.rawMs,
+    'raw node:http read + JSON.parse',
+    ratio,
+    '≤ 2',
+    ratio <= 2,
+    'median of 3, interleaved'
+  )
+}
+
+// ------------------------------------------------------------------------------------------------
 // Report
 
 function printTable() {
@@ -659,8 +675,9 @@ function printTable() {
 const METHODS = [
   'Cold start: wall time of `node dist/index.js` for `list` (spawn → exit, as the runner starts it) against the emulator with its default seed, and of `node -e 0` on the same binary; one warm-up each, then runs interleaved; medians.',
   'Publish to preview: emulator `--latency 50 --time-scale 500`, action PARTNER_CENTER_PUBLISH_TIME_SCALE=500: the service-side flow (package processing 3 s, submission 13 s virtual) passes in under 30 ms real, less than one 50 ms request, so every status poll finds the end state at its first read and no poll sleep happens at all (sleeps are eliminated, not subtracted; the log shows one poll per wait). The scale is not higher because the action divides its 100 s socket timeout by it too (200 ms here; at 10000 it would be 10 ms, below the latency). Critical path = longest chain of requests in the emulator log where each starts at or after the end of the previous one (requests whose time ranges overlap ran in parallel); floor = chain × 50 ms. Wall time is the whole process (start-up included). The emulator is reset before each of 3 runs; median run.',
-  'Upload: a 1 GiB (just under Partner Center’s 1 GiB limit) zip built once with yazl: the example mainTemplate.json (pid-…-partnercenter deployment) and createUiDefinition.json plus a stored entry of random bytes. Baseline: a plain node:http PUT streaming the same file to the same emulator blob endpoint (one Put Block of the whole file — the emulator refuses a Put Blob over 256 MiB — then a Put Block List), no checksums, one connection: the same server code path (it MD5s and writes to disk every body either way). Action: `publish` with `target: draft`; its own “Uploaded … MiB/s” (includes the checksum pass over the file before the first block) is judged; the on-the-wire figure (first blob request → commit, from the emulator log) is shown too. Best of 2 rounds each, emulator reset (blobs deleted) before every upload. Peak RSS: GNU time -v “Maximum resident set size” of the node process.',
+  'Upload: a 1 GiB (just under Partner Center’s 1 GiB limit) zip built once with yazl: the example mainTemplate.json (pid-…-partnercenter deployment) and createUiDefinition.json plus a stored entry of random bytes. Baseline: a plain node:http Put Blob streaming the same file to the same emulator blob endpoint (x-ms-version 2021-08-06, so the 5000 MiB Put Blob limit), no checksums, one connection: the same server code path (it MD5s and writes to disk every body either way). Action: `publish` with `target: draft`, which sends one Put Blob whatever the size (Front Door upload URLs take nothing else, docs/partner-center-api.md §7.5); its own “Uploaded … MiB/s” (includes the checksum pass over the file before the request) is judged; the on-the-wire figure (the blob request, from the emulator log) is shown too. Best of 2 rounds each, emulator reset (blobs deleted) before every upload. Peak RSS: GNU time -v “Maximum resident set size” of the node process.',
   'Listing: emulator seeded with the demo identity and `generate: { offers: N }`, `--page-size 100`; `list` 3 times for N = 1,000 and 10,000; medians of wall time and peak RSS; growth = 10k ÷ 1k.',
+  'Page read: a JSON page of 100 MB (`--page-mb`) of product-like items served from 127.0.0.1 in 64 KiB writes; the transport (src/http/transport.ts compiled with tsc into node_modules/.cache: GET, read, JSON check and parse) against a plain node:http read of the same URL (chunks joined once, then JSON.parse); 3 runs interleaved, medians. Before issue #15 the body went through @actions/http-client readBody (a string concatenation per chunk, quadratic).',
   'Certification wait: emulator `--time-scale 120 --timing certification=1800000`, action PARTNER_CENTER_PUBLISH_TIME_SCALE=120, `publish` to preview. Polls = GET …/submissions/<id> in the log. The state changes at creation + automatedValidation + previewCreation + certification (virtual); creation is taken at the start of the POST …/submissions (earliest possible, so the delay is an upper bound); detection delay = (start of the first poll after the change − change) × 120.'
 ]
 
@@ -674,6 +691,7 @@ async function main() {
   if (only.has('upload')) await upload()
   if (only.has('list')) await listing()
   if (only.has('wait')) await certificationWait()
+  if (only.has('page')) await largePage()
   const table = printTable()
   console.log(`\n${table}\n`)
   console.log('Method:')

@@ -1,6 +1,6 @@
 import { TokenProvider, RESOURCES } from './auth/token-provider.js'
 import { scaledClock, systemClock, type Clock } from './clock.js'
-import { Transport } from './http/transport.js'
+import { DEFAULT_REQUEST_TIMEOUT_MS, Transport } from './http/transport.js'
 import { IngestionClient } from './ingestion/client.js'
 import type { ActionInputs } from './inputs.js'
 import { log } from './log.js'
@@ -39,7 +39,13 @@ export function createContext(inputs: ActionInputs, overrides: ContextOverrides 
     new Transport({
       userAgent: USER_AGENT,
       clock,
-      socketTimeoutMs: SOCKET_TIMEOUT_MS / scale,
+      // Both limits shrink with a rehearsal's scale, but never under a second: a loaded machine may
+      // take that long to answer a request that a fast one answers in milliseconds.
+      socketTimeoutMs: Math.max(1000, SOCKET_TIMEOUT_MS / scale),
+      requestTimeoutMs: Math.max(1000, DEFAULT_REQUEST_TIMEOUT_MS / scale),
+      // Wall-clock timeout-minutes, unscaled: a rehearsal compresses the service's waits, not the
+      // time a loaded machine needs to send and read its requests.
+      deadlineAt: Date.now() + inputs.timeoutMinutes * 60_000,
       debug: log.debug,
       onRetry: ({ operation, delayMs, reason }) =>
         log.info(`${operation}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s`)
@@ -62,15 +68,13 @@ export function createContext(inputs: ActionInputs, overrides: ContextOverrides 
     ingestion: new IngestionClient(
       transport,
       inputs.ingestionApiUrl,
-      tokens.source(RESOURCES.partnerCenter),
-      {
-        publisherId: inputs.sellerId
-      }
+      tokens.source(RESOURCES.partnerCenter, inputs.ingestionApiUrl, 'ingestion-api-url'),
+      { publisherId: inputs.sellerId }
     ),
     productIngestion: new ProductIngestionClient(
       transport,
       inputs.productIngestionApiUrl,
-      tokens.source(RESOURCES.graph)
+      tokens.source(RESOURCES.graph, inputs.productIngestionApiUrl, 'product-ingestion-api-url')
     ),
     clock,
     deadline: clock.now() + inputs.timeoutMinutes * 60_000,

@@ -204,6 +204,11 @@ describe('TokenProvider with a certificate', () => {
     )
     expect(ok).toBe(true)
     expect(messages[0]).toContain('certificate (SHA-256 thumbprint')
+    // The Entra portal lists certificates by their SHA-1 thumbprint in hex (Node's `fingerprint`).
+    expect(x509.fingerprint).toMatch(/^([0-9A-F]{2}:){19}[0-9A-F]{2}$/)
+    expect(messages[0]).toContain(
+      `listed in the Entra portal as thumbprint ${x509.fingerprint.replace(/:/g, '')} (SHA-1)`
+    )
   })
 
   it.each([

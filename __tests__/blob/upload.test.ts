@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
@@ -111,6 +111,42 @@ describe('uploadFileToSas with one Put Blob', () => {
     })
     expect(progress.calls[progress.calls.length - 1]).toEqual([files.small.size, files.small.size])
     expect(progress.calls.length).toBeGreaterThan(1)
+  })
+
+  it('sends a package above the old 64 MiB block threshold in one Put Blob by default, without an Authorization header', async () => {
+    // Front Door upload URLs take only Put Blob (docs/partner-center-api.md §7.5): an 80 MiB
+    // package once failed at "upload block 2 of 11" because it was cut into blocks. A sparse file
+    // keeps the test light; the hardening suite sends 80 MiB of random bytes through the bundle.
+    const size = 65 * MiB
+    const file = path.join(dir, 'sparse.zip')
+    await writeFile(file, '')
+    await truncate(file, size)
+    const result = await uploadFileToSas(server.sasUrl('65'), file, { transport: transport() })
+    expect(result).toMatchObject({ method: 'put-blob', blocks: 0, bytes: size })
+    expect(server.requests).toHaveLength(1)
+    expect(server.requests[0].comp).toBeUndefined()
+    expect(server.requests[0].headers.authorization).toBeUndefined()
+    expect(server.requests[0].headers['content-md5']).toBe(
+      createHash('md5').update(Buffer.alloc(size)).digest('base64')
+    )
+    expect(server.blobs.get('/file/65')?.length).toBe(size)
+    server.blobs.delete('/file/65')
+    await rm(file)
+  }, 120_000)
+
+  it('refuses an upload URL over plain http to a host that is not loopback, before reading the file', async () => {
+    const error = await caught(
+      uploadFileToSas(
+        'http://storage.example.test/file/1?sv=2018-03-28&sig=abc',
+        path.join(dir, 'missing.zip'),
+        {
+          transport: transport()
+        }
+      )
+    )
+    expect(error.message).toContain(
+      'The package upload URL given by Partner Center (http://storage.example.test) is not https'
+    )
   })
 
   it('masks the SAS URL and its signature before sending anything', async () => {

@@ -173,7 +173,12 @@ describe('Transport', () => {
   it('refreshes the token once on 401 and sends the new one', async () => {
     let issued = 0
     let dropped = 0
-    const auth: TokenSource = { getToken: async () => `token-${++issued}`, invalidate: () => void dropped++ }
+    const auth: TokenSource = {
+      getToken: async () => `token-${++issued}`,
+      invalidate: () => void dropped++,
+      origin: BASE,
+      originInput: 'ingestion-api-url'
+    }
     nock(BASE, { reqheaders: { authorization: 'Bearer token-1' } })
       .get('/r')
       .reply(401)

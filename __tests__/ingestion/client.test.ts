@@ -12,7 +12,12 @@ import { fakeClock } from '../helpers/fake-clock.js'
 
 const HOST = 'https://api.example.test'
 const BASE = `${HOST}/v1.0/ingestion`
-const token: TokenSource = { getToken: async () => 'token', invalidate: () => undefined }
+const token: TokenSource = {
+  getToken: async () => 'token',
+  invalidate: () => undefined,
+  origin: HOST,
+  originInput: 'ingestion-api-url'
+}
 
 function client(options: { publisherId?: string } = {}): IngestionClient {
   const transport = new Transport({ userAgent: 'test', clock: fakeClock(), random: () => 0.5 })
@@ -100,7 +105,8 @@ describe('listProductPages', () => {
     try {
       const { port } = server.address() as AddressInfo
       const transport = new Transport({ userAgent: 'test', clock: fakeClock(), random: () => 0.5 })
-      const local = new IngestionClient(transport, `http://127.0.0.1:${port}/v1.0/ingestion`, token)
+      const origin = `http://127.0.0.1:${port}`
+      const local = new IngestionClient(transport, `${origin}/v1.0/ingestion`, { ...token, origin })
       const seen: string[] = []
       for await (const page of local.listProductPages()) seen.push(...page.map(p => p.resourceType))
       expect(seen).toEqual([...LISTED_RESOURCE_TYPES])

@@ -9,7 +9,12 @@ import { fakeClock } from '../helpers/fake-clock.js'
 import { loadRecording, replay, requestKey } from '../helpers/recordings.js'
 
 const BASE = 'https://api.partner.microsoft.com/v1.0/ingestion'
-const auth = { getToken: async () => 'recorded-token', invalidate: () => undefined }
+const auth = {
+  getToken: async () => 'recorded-token',
+  invalidate: () => undefined,
+  origin: BASE,
+  originInput: 'ingestion-api-url'
+}
 const client = () => new IngestionClient(new Transport({ userAgent: 'test', clock: fakeClock() }), BASE, auth)
 
 afterEach(() => nock.cleanAll())

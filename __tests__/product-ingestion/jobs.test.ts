@@ -15,7 +15,12 @@ const JOB = 'c32dd7e8-8619-462d-a96b-0ac1974bace5'
 function context(minutes = 60): RunContext & { clock: ReturnType<typeof fakeClock> } {
   const clock = fakeClock()
   const transport = new Transport({ userAgent: 'test', clock, random: () => 0.5 })
-  const auth = { getToken: async () => 'token', invalidate: () => undefined }
+  const auth = {
+    getToken: async () => 'token',
+    invalidate: () => undefined,
+    origin: BASE,
+    originInput: 'product-ingestion-api-url'
+  }
   return {
     clock,
     deadline: clock.now() + minutes * 60_000,

@@ -66,7 +66,12 @@ describe('the client', () => {
     new ProductIngestionClient(
       new Transport({ userAgent: 'test', clock: fakeClock(), random: () => 0.5 }),
       BASE,
-      { getToken: async () => 'token', invalidate: () => undefined }
+      {
+        getToken: async () => 'token',
+        invalidate: () => undefined,
+        origin: BASE,
+        originInput: 'product-ingestion-api-url'
+      }
     )
   afterEach(() => nock.cleanAll())
 

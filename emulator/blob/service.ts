@@ -4,14 +4,17 @@ import type { RequestContext, Router } from '../http/router.js'
 import { emptyReply, type Reply } from '../http/reply.js'
 import { newGuid } from '../ids.js'
 import { createReadStream } from 'node:fs'
-import type { SasSigner } from './sas.js'
+import { FRONT_DOOR_PREFIX, type SasSigner } from './sas.js'
 import { TooLargeError, type BlobStore } from './store.js'
 
 export interface BlobServiceOptions {
   store: BlobStore
   sas: SasSigner
-  /** largest Put Blob body (default 256 MiB: x-ms-version 2016-05-31 and later) */
-  maxPutBlobBytes: number
+  /**
+   * largest Put Blob body; when not set, what Azure allows for the request's x-ms-version: 5000 MiB
+   * from 2019-12-12, 256 MiB from 2016-05-31, 64 MiB before (docs/partner-center-api.md §1.9)
+   */
+  maxPutBlobBytes?: number
   /** largest Put Block body (4000 MiB on current versions) */
   maxBlockBytes: number
   /** called after a blob is committed (packages use it to know an upload happened) */
@@ -88,12 +91,24 @@ function drain(ctx: RequestContext): void {
   ctx.req.resume()
 }
 
+const MiB = 1024 * 1024
+
+/** Azure's Put Blob limit for a service version (ISO dates compare as strings). */
+function putBlobLimit(o: BlobServiceOptions, ctx: RequestContext): number {
+  if (o.maxPutBlobBytes !== undefined) return o.maxPutBlobBytes
+  const version = header(ctx, 'x-ms-version') ?? ''
+  if (version >= '2019-12-12') return 5000 * MiB
+  if (version >= '2016-05-31') return 256 * MiB
+  return 64 * MiB
+}
+
 async function putBlob(
   o: BlobServiceOptions,
   ctx: RequestContext,
   container: string,
   name: string
 ): Promise<Reply> {
+  const maxPutBlobBytes = putBlobLimit(o, ctx)
   const type = header(ctx, 'x-ms-blob-type')
   if (type === undefined) {
     drain(ctx)
@@ -108,9 +123,9 @@ async function putBlob(
     )
   }
   const declared = Number(header(ctx, 'content-length') ?? NaN)
-  if (Number.isFinite(declared) && declared > o.maxPutBlobBytes) {
+  if (Number.isFinite(declared) && declared > maxPutBlobBytes) {
     // Refuse before reading a byte; close the connection rather than drain a huge body.
-    const r = xmlError(ctx, 'RequestBodyTooLarge', `<MaxLimit>${o.maxPutBlobBytes}</MaxLimit>`)
+    const r = xmlError(ctx, 'RequestBodyTooLarge', `<MaxLimit>${maxPutBlobBytes}</MaxLimit>`)
     r.headers.connection = 'close'
     return r
   }
@@ -120,10 +135,10 @@ async function putBlob(
   }
   let received
   try {
-    received = await o.store.receive(ctx.req, o.maxPutBlobBytes)
+    received = await o.store.receive(ctx.req, maxPutBlobBytes)
   } catch (e) {
     if (e instanceof TooLargeError)
-      return xmlError(ctx, 'RequestBodyTooLarge', `<MaxLimit>${o.maxPutBlobBytes}</MaxLimit>`)
+      return xmlError(ctx, 'RequestBodyTooLarge', `<MaxLimit>${maxPutBlobBytes}</MaxLimit>`)
     throw e
   }
   const md5 = header(ctx, 'content-md5')
@@ -245,8 +260,13 @@ function getBlob(o: BlobServiceOptions, ctx: RequestContext, container: string, 
   return { status: 200, headers, body: createReadStream(o.store.path(container, name)) }
 }
 
-async function handle(o: BlobServiceOptions, ctx: RequestContext): Promise<Reply> {
-  const { container, name } = ctx.params as { container: string; name: string }
+async function handle(
+  o: BlobServiceOptions,
+  ctx: RequestContext,
+  container: string,
+  name: string,
+  frontDoor = false
+): Promise<Reply> {
   const auth = o.sas.check(container, name, ctx.query)
   if (!auth.ok) {
     drain(ctx)
@@ -265,6 +285,15 @@ async function handle(o: BlobServiceOptions, ctx: RequestContext): Promise<Reply
   }
   if (ctx.method === 'GET' || ctx.method === 'HEAD') return getBlob(o, ctx, container, name)
   const comp = ctx.query.get('comp')
+  if (frontDoor && comp !== null) {
+    // Only a single Put Blob is known to pass Front Door (docs/partner-center-api.md §7.5).
+    drain(ctx)
+    return xmlError(
+      ctx,
+      'InvalidQueryParameterValue',
+      `<QueryParameterName>comp</QueryParameterName><QueryParameterValue>${comp}</QueryParameterValue>`
+    )
+  }
   if (comp === 'block') return putBlock(o, ctx, container, name)
   if (comp === 'blocklist') return putBlockList(o, ctx, container, name)
   if (comp !== null) {
@@ -278,7 +307,23 @@ async function handle(o: BlobServiceOptions, ctx: RequestContext): Promise<Reply
   return putBlob(o, ctx, container, name)
 }
 
+function direct(o: BlobServiceOptions, ctx: RequestContext): Promise<Reply> {
+  return handle(o, ctx, ctx.params.container!, ctx.params.name!)
+}
+
+/** `/<token>/pkgfile-<name>`: the same blob, reached the way a Front Door URL reaches it. */
+async function viaFrontDoor(o: BlobServiceOptions, ctx: RequestContext): Promise<Reply> {
+  const container = o.sas.frontDoorContainer(ctx.params.token!)
+  if (container === undefined) {
+    drain(ctx)
+    return xmlError(ctx, 'BlobNotFound')
+  }
+  return handle(o, ctx, container, ctx.params.name!, true)
+}
+
 export function registerBlobRoutes(router: Router, o: BlobServiceOptions): void {
-  router.put('/blob/:container/:name', ctx => handle(o, ctx))
-  router.get('/blob/:container/:name', ctx => handle(o, ctx))
+  router.put('/blob/:container/:name', ctx => direct(o, ctx))
+  router.get('/blob/:container/:name', ctx => direct(o, ctx))
+  router.put(`/:token/${FRONT_DOOR_PREFIX}:name`, ctx => viaFrontDoor(o, ctx))
+  router.get(`/:token/${FRONT_DOOR_PREFIX}:name`, ctx => viaFrontDoor(o, ctx))
 }

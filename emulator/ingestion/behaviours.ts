@@ -44,6 +44,12 @@ export const V1_BEHAVIOURS: Record<string, BehaviourInfo> = {
     description:
       'GET /products ignores the externalIDs/Any(…AzureOfferId…) clause of $filter and lists every offer (paged), so a client that takes the first product writes into another offer.',
     source:
-      'docs/partner-center-api.md §7.2 (the unfiltered list problems: the filter is not always applied as asked); issue #13'
+      'docs/partner-center-api.md §7.2 (the unfiltered list problems: the filter is not always applied as asked)'
+  },
+  'front-door-sas': {
+    description:
+      'Packages get a fileSasUri on another host in the Azure Front Door shape (/<token>/pkgfile-<id>?<sas>), where one Put Blob works and Put Block / Put Block List are refused with 400.',
+    source:
+      'docs/partner-center-api.md §7.5 (from 2026-08-28; navcontainerhelper#4191 and PR #4192, ALOps#1010)'
   }
 }

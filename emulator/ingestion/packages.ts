@@ -66,7 +66,8 @@ export function serializePackage(
     if (!info) sasInfo.set(pkg, (info = { origin, expiresAt: Date.now() + SAS_LIFETIME_MS }))
     // After the upload the service hands out a read-only SAS (recorded: sp=rwl → sp=rl).
     const sp = pkg.state === 'PendingUpload' ? 'rwl' : 'rl'
-    out.fileSasUri = deps.sas.url(origin, PACKAGE_CONTAINER, pkg.blobName, sp, info.expiresAt)
+    const sasUrl = deps.state.behaves('front-door-sas') ? deps.sas.frontDoorUrl : deps.sas.url
+    out.fileSasUri = sasUrl.call(deps.sas, origin, PACKAGE_CONTAINER, pkg.blobName, sp, info.expiresAt)
   }
   out.state = pkg.state
   if (pkg.fileSize !== undefined) out.fileSize = pkg.fileSize

@@ -17,8 +17,10 @@ import { InputError } from '../errors.js'
 export interface LoadedCertificate {
   key: KeyObject
   certificate: X509Certificate
-  /** base64url SHA-256 of the certificate DER. */
+  /** base64url SHA-256 of the certificate DER (the assertion's `x5t#S256`). */
   thumbprintSha256: string
+  /** Upper-case hex SHA-1 of the DER: the "Thumbprint" the Entra portal lists under Certificates. */
+  thumbprintSha1Hex: string
 }
 
 const INPUT = 'client-certificate'
@@ -72,8 +74,12 @@ export function loadCertificate(pem: string, now = new Date()): LoadedCertificat
   if (notBefore.getTime() > now.getTime()) {
     throw new InputError(INPUT, `the certificate is not valid before ${notBefore.toISOString()}.`)
   }
-  const thumbprintSha256 = createHash('sha256').update(certificate.raw).digest('base64url')
-  return { key, certificate, thumbprintSha256 }
+  return {
+    key,
+    certificate,
+    thumbprintSha256: createHash('sha256').update(certificate.raw).digest('base64url'),
+    thumbprintSha1Hex: createHash('sha1').update(certificate.raw).digest('hex').toUpperCase()
+  }
 }
 
 /** A client assertion for one token request; `audience` is the token endpoint it is sent to. */

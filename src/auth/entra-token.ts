@@ -94,8 +94,11 @@ function signInError(error: unknown, request: TokenRequest): unknown {
   if (!(error instanceof HttpError)) return error
   const code = entraCode(error)
   const hint = entraHint(code, request.context)
+  // A redirect or an answer that is not JSON is explained by the transport's own message.
+  const explained = error.details.problem !== undefined || error.details.redirectTo !== undefined
   const reason =
-    error.details.api.message ?? (error.status ? `HTTP ${error.status}` : error.details.networkCode)
+    error.details.api.message ??
+    (explained ? error.message : error.status ? `HTTP ${error.status}` : error.details.networkCode)
   const message = `Sign-in to Microsoft Entra ID failed (${request.context.credentialKind}, tenant ${request.tenantId}, client ${request.clientId}): ${reason}`
   if (error.status === undefined) {
     return new ActionError(`${message}. ${error.message}`, {

@@ -55,13 +55,18 @@ export class TokenProvider {
       this.certificate = loadCertificate(options.credential.pem, new Date(this.clock.now()))
   }
 
-  /** A TokenSource for the transport: its tokens, and a way to drop one the service refused. */
-  source(resource: string): TokenSource {
+  /**
+   * A TokenSource for the transport: its tokens, a way to drop one the service refused, and the one
+   * origin they may be sent to (that of `apiUrl`, the value of the input named `apiInput`).
+   */
+  source(resource: string, apiUrl: string, apiInput: string): TokenSource {
     return {
       getToken: () => this.getToken(resource),
       invalidate: () => {
         this.cache.delete(resource)
-      }
+      },
+      origin: new URL(apiUrl).origin,
+      originInput: apiInput
     }
   }
 
@@ -183,7 +188,7 @@ export class TokenProvider {
       credential.kind === 'secret'
         ? 'a client secret'
         : credential.kind === 'certificate'
-          ? `a certificate (SHA-256 thumbprint ${this.certificate!.thumbprintSha256})`
+          ? `a certificate (SHA-256 thumbprint ${this.certificate!.thumbprintSha256}), listed in the Entra portal as thumbprint ${this.certificate!.thumbprintSha1Hex} (SHA-1)`
           : `GitHub OIDC (audience '${credential.audience}')`
     this.info(`Signing in to tenant ${tenantId} as application ${clientId} with ${how}.`)
   }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { ActionError } from '../errors.js'
 import { registerSecret } from '../http/redact.js'
 import type { Transport } from '../http/transport.js'
+import { isSecureUrl } from '../http/url-policy.js'
 import { log } from '../log.js'
 import { MAX_BLOCKS, blockListXml, planBlocks } from './blocks.js'
 import { DEFAULT_BLOCK_BYTES, fileChecksums, type FileChecksums } from './checksums.js'
@@ -17,6 +18,11 @@ const BLOB_API_VERSION = '2021-08-06'
 const MiB = 1024 * 1024
 /** Azure's largest block for this API version. */
 const MAX_BLOCK_BYTES = 4000 * MiB
+/** Azure's largest Put Blob body from x-ms-version 2019-12-12 on. */
+export const MAX_PUT_BLOB_BYTES = 5000 * MiB
+/** Whole-request limit of an upload: this much, plus the time to send its bytes at a slow 256 KiB/s. */
+const UPLOAD_BASE_TIMEOUT_MS = 10 * 60_000
+const UPLOAD_SLOWEST_BYTES_PER_MS = (256 * 1024) / 1000
 
 export interface UploadOptions {
   transport: Transport
@@ -24,7 +30,12 @@ export interface UploadOptions {
   blockSizeBytes?: number
   /** Blocks in flight at once; default 3 (the benchmark: same throughput as 4 on loopback, a third less peak memory). */
   parallelism?: number
-  /** At or below: one Put Blob; above: Put Block + Put Block List. Default 64 MiB. */
+  /**
+   * At or below: one Put Blob; above: Put Block + Put Block List. Default (and most) 5000 MiB, so a
+   * package (at most 1 GiB) always goes in one Put Blob: the upload URLs Partner Center hands out
+   * today may sit behind Azure Front Door, where only Put Blob is known to work (Put Block was
+   * refused with 400; docs/partner-center-api.md §7). Lower it only for a store known to take blocks.
+   */
   singlePutMaxBytes?: number
   onProgress?: (sentBytes: number, totalBytes: number) => void
   /** Checksums computed earlier (the package check makes them); used when their block size matches. */
@@ -40,10 +51,11 @@ export interface UploadResult {
 }
 
 /**
- * Uploads a file to a blob SAS URL, streaming it from disk: one Put Blob for a small file, else
- * blocks sent `parallelism` at a time and committed with Put Block List. Every request carries an
- * MD5 that the service checks, and is retried by the transport (each attempt reopens its file range),
- * so a corrupt or partial upload cannot be committed.
+ * Uploads a file to a blob SAS URL exactly as given, streaming it from disk: one Put Blob (every
+ * package size), or, above `singlePutMaxBytes`, blocks sent `parallelism` at a time and committed
+ * with Put Block List. Every request carries an MD5 that the service checks, and is retried by the
+ * transport (each attempt reopens its file range), so a corrupt or partial upload cannot be
+ * committed. No Authorization header is sent: the SAS in the URL is the only credential.
  */
 export async function uploadFileToSas(
   sasUrl: string,
@@ -104,7 +116,9 @@ async function putBlob(ctx: UploadContext): Promise<Outcome> {
       'content-length': String(ctx.size),
       'content-md5': md5Base64
     },
-    body: fileRangeWriter(ctx.filePath, 0, ctx.size - 1, () => ctx.progress.attempt(0))
+    body: fileRangeWriter(ctx.filePath, 0, ctx.size - 1, () => ctx.progress.attempt(0)),
+    answer: 'any',
+    timeoutMs: uploadTimeoutMs(ctx.size)
   })
   ctx.progress.complete(0, ctx.size)
   return { method: 'put-blob', blocks: 0, etag: response.headers.etag }
@@ -141,7 +155,9 @@ async function putBlocks(ctx: UploadContext, blockSizeBytes: number, parallelism
         'content-length': String(block.sizeBytes),
         'content-md5': block.md5Base64
       },
-      body: fileRangeWriter(ctx.filePath, block.start, block.end, () => ctx.progress.attempt(block.index))
+      body: fileRangeWriter(ctx.filePath, block.start, block.end, () => ctx.progress.attempt(block.index)),
+      answer: 'any',
+      timeoutMs: uploadTimeoutMs(block.sizeBytes)
     })
     ctx.progress.complete(block.index, block.sizeBytes)
   })
@@ -157,9 +173,14 @@ async function putBlocks(ctx: UploadContext, blockSizeBytes: number, parallelism
       'x-ms-blob-content-type': 'application/octet-stream',
       'x-ms-blob-content-md5': checksums.md5Base64
     },
-    body: blockListXml(blocks)
+    body: blockListXml(blocks),
+    answer: 'any'
   })
   return { method: 'block-list', blocks: blocks.length, etag: response.headers.etag }
+}
+
+function uploadTimeoutMs(bytes: number): number {
+  return UPLOAD_BASE_TIMEOUT_MS + Math.ceil(bytes / UPLOAD_SLOWEST_BYTES_PER_MS)
 }
 
 function commonHeaders(): Record<string, string> {
@@ -178,6 +199,13 @@ function protectSas(sasUrl: string): SasDescription {
   } catch {
     throw new ActionError('The package upload URL given by Partner Center is not a valid URL.')
   }
+  // Checked here too (the transport refuses it as well) so that it fails before the file is read.
+  if (!isSecureUrl(new URL(sasUrl))) {
+    throw new ActionError(
+      `The package upload URL given by Partner Center (${new URL(sasUrl).origin}) is not https; the package was not sent.`,
+      { hint: 'Plain http is accepted only to a loopback address (127.0.0.0/8, [::1], localhost).' }
+    )
+  }
   for (const secret of [sasUrl, ...sasSignatures(sasUrl)]) {
     registerSecret(secret)
     log.mask(secret)
@@ -192,7 +220,7 @@ function readSettings(options: UploadOptions): {
 } {
   const blockSizeBytes = options.blockSizeBytes ?? DEFAULT_BLOCK_BYTES
   const parallelism = options.parallelism ?? 3
-  const singlePutMaxBytes = options.singlePutMaxBytes ?? 64 * MiB
+  const singlePutMaxBytes = options.singlePutMaxBytes ?? MAX_PUT_BLOB_BYTES
   if (!Number.isInteger(blockSizeBytes) || blockSizeBytes < 1 || blockSizeBytes > MAX_BLOCK_BYTES) {
     throw new ActionError(
       `Block size ${blockSizeBytes} is not a whole number of bytes between 1 and ${MAX_BLOCK_BYTES}.`
@@ -201,8 +229,14 @@ function readSettings(options: UploadOptions): {
   if (!Number.isInteger(parallelism) || parallelism < 1) {
     throw new ActionError(`Upload parallelism ${parallelism} is not a whole number of at least 1.`)
   }
-  if (!Number.isInteger(singlePutMaxBytes) || singlePutMaxBytes < 0) {
-    throw new ActionError(`Single-upload limit ${singlePutMaxBytes} is not a whole number of bytes.`)
+  if (
+    !Number.isInteger(singlePutMaxBytes) ||
+    singlePutMaxBytes < 0 ||
+    singlePutMaxBytes > MAX_PUT_BLOB_BYTES
+  ) {
+    throw new ActionError(
+      `Single-upload limit ${singlePutMaxBytes} is not a whole number of bytes up to ${MAX_PUT_BLOB_BYTES}.`
+    )
   }
   return { blockSizeBytes, parallelism, singlePutMaxBytes }
 }

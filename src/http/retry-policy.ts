@@ -3,8 +3,8 @@
  * table; keep the two in step.
  *
  * - `idempotent` requests (GET, HEAD, DELETE, PUT with an ETag or to a blob, token requests) are
- *   retried on 408, 429, 500, 502, 503, 504, connection resets, refused connections and socket
- *   timeouts.
+ *   retried on 408, 429, 500, 502, 503, 504, connection resets, refused connections, socket
+ *   timeouts and whole-request timeouts (never past the run's deadline).
  * - `create` requests (POST of a package or a submission, configure) are retried only when the
  *   service cannot have acted on them: 429 (throttled before processing) and a refused connection.
  *   Any other failure leaves the outcome unknown; the caller reads the state back instead.
@@ -23,7 +23,8 @@ const RETRYABLE_NETWORK = new Set([
   'ENETUNREACH',
   'EHOSTUNREACH',
   'UND_ERR_SOCKET',
-  'SOCKET_TIMEOUT'
+  'SOCKET_TIMEOUT',
+  'REQUEST_TIMEOUT'
 ])
 
 export interface RetryPolicy {

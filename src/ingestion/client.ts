@@ -1,6 +1,7 @@
 import { ActionError } from '../errors.js'
 import { HttpError } from '../http/http-error.js'
 import type { RequestSpec, TokenSource, Transport } from '../http/transport.js'
+import { PageGuard } from '../http/page-guard.js'
 import { joinUrl } from '../http/url-policy.js'
 import { OFFER_TYPES } from '../offer-types.js'
 import { resolveNextLink } from './paging.js'
@@ -104,11 +105,13 @@ export class IngestionClient {
   async *pages<T>(firstPath: string, operation: string, firstPage = 1): AsyncGenerator<T[]> {
     let next: string | undefined = firstPath
     let page = firstPage - 1
+    const guard = new PageGuard(operation)
     while (next) {
       page++
+      guard.visit(/^https?:/i.test(next) ? next : joinUrl(this.baseUrl, next))
       const body: Collection<T> | undefined =
         page === 1
-          ? await this.get<Collection<T>>(next, `${operation} (page 1)`)
+          ? await this.get<Collection<T>>(next, `${operation} (page ${page})`)
           : await this.nextPage<T>(next, `${operation} (page ${page})`)
       yield body?.value ?? []
       const link: string | undefined = body?.nextLink ?? body?.['@odata.nextLink']

@@ -1,5 +1,6 @@
 import type { HttpError } from '../http/http-error.js'
 import type { RequestSpec, TokenSource, Transport } from '../http/transport.js'
+import { PageGuard } from '../http/page-guard.js'
 import { joinUrl } from '../http/url-policy.js'
 import {
   API_VERSION,
@@ -89,11 +90,14 @@ export class ProductIngestionClient {
     operation: string,
     query?: Record<string, string | undefined>
   ): AsyncGenerator<T[]> {
+    const guard = new PageGuard(operation)
+    guard.visit(this.url(path, query))
     let body = await this.get<PiList<T>>(path, operation, query)
     for (;;) {
       yield body?.value ?? []
       const next = body?.['@nextLink'] ?? body?.nextLink
       if (!next) return
+      guard.visit(this.url(next))
       body = await this.get<PiList<T>>(next, operation)
     }
   }

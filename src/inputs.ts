@@ -229,12 +229,14 @@ export function readInputs(
 function readAppSourceContext(getInput: InputReader): AppSourceContext | undefined {
   const value = getInput('appsource-context').trim()
   if (!value) return undefined
-  core.setSecret(value)
+  log.mask(value)
   registerSecret(value)
+  // A pasted JSON may span lines; the runner masks a multi-line value line by line.
+  for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) log.mask(line.trim())
   try {
     const context = parseAppSourceContext(value)
     if (context.clientSecret) {
-      core.setSecret(context.clientSecret)
+      log.mask(context.clientSecret)
       registerSecret(context.clientSecret)
     }
     return context
@@ -272,7 +274,7 @@ function readCredential(
   const given = getInput('client-secret').trim()
   if (given) {
     registerSecret(given)
-    core.setSecret(given)
+    log.mask(given)
   }
   if (context?.clientSecret) {
     if (given && given !== context.clientSecret) {

@@ -1,6 +1,6 @@
 /**
  * `appsource-context`: the `AppSourceContext` secret that AL-Go for GitHub and BcContainerHelper
- * users already keep (docs/partner-center-api.md §8a), so that they need no new secret. Compact JSON:
+ * users already keep (docs/partner-center-api.md §8), so that they need no new secret. Compact JSON:
  * `{"clientID", "clientSecret", "tenantID", "scopes"}` for a client secret, or `{"clientID", "tenantID",
  * "scopes"}` for federated (GitHub OIDC) sign-in. Keys are matched case-insensitively (both AL-Go's
  * `clientID` and `clientId` spellings occur). A base64-encoded value is accepted too: AL-Go passes

@@ -137,6 +137,24 @@ describe('publish a Business Central app', () => {
     expect(count('POST', /\/packages$/)).toBe(1)
   })
 
+  it('go-live and status work on a Business Central submission like any v1 one', async () => {
+    const preview = await publish({ 'library-path': '' })
+    expect(preview.outputs['submission-substate']).toBe('ReadyToPublish')
+    const lifecycle = (command: string) =>
+      runAction({
+        env: rehearsalEnv(SCALE),
+        inputs: emulatorInputs(emulator, { command, 'offer-id': CONTOSO_BC.offerId })
+      })
+    const live = await lifecycle('go-live')
+    expect(errorAnnotations(live)).toEqual([])
+    expect(live.outputs).toMatchObject({
+      'submission-id': preview.outputs['submission-id'],
+      'submission-substate': 'InStore'
+    })
+    const status = await lifecycle('status')
+    expect(status.summary).toMatch(/Live \| Certification \| Success/)
+  })
+
   it('dry run: reads the apps, says what it would do, writes nothing', async () => {
     const run = await publish({ 'dry-run': 'true', target: 'live' })
     expect(run.code).toBe(0)

@@ -202,6 +202,8 @@ describe('publish a Business Central app', () => {
   it('refuses a package for a Connect app, and a glob that matches more than the main app', async () => {
     const connect = await publish({ 'offer-id': CONTOSO_BC_CONNECT.offerId })
     expect(errorAnnotations(connect).join('\n')).toMatch(/is a Connect app \(packageType Connect\)/)
+    const plans = await publish({ 'plan-id': 'standard' })
+    expect(errorAnnotations(plans).join('\n')).toMatch(/Input 'plan-id': applies to Azure Application plans/)
     const wide = await publish({ 'package-path': join(dir, '*.app') })
     expect(errorAnnotations(wide).join('\n')).toMatch(/Input 'package-path': '.*\*\.app' matches 3 files/)
     expect(writes(emulator)).toEqual([])

@@ -59,6 +59,20 @@ export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOff
   }
 
   // 1. Checks, before any write ---------------------------------------------------------------------
+  if (inputs.planIds.length) {
+    throw new InputError(
+      'plan-id',
+      `applies to Azure Application plans; a Business Central app is set on the offer '${offer.offerId}' as a whole.`,
+      'Leave `plan-id` out.'
+    )
+  }
+  if (inputs.technicalConfigurationPath) {
+    throw new InputError(
+      'technical-configuration',
+      'holds managed-application settings; a Business Central offer has none.',
+      'Leave `technical-configuration` out.'
+    )
+  }
   const read = await step('Read the offer and the apps', async () => {
     const preparing = prepareBusinessCentralRelease(inputs.packagePath!, inputs.libraryPaths)
     try {

@@ -155,6 +155,16 @@ describe('publish a Business Central app', () => {
     expect(status.summary).toMatch(/Live \| Certification \| Success/)
   })
 
+  it('without package-path submits the draft as it is: a Connect app goes to preview', async () => {
+    const run = await runAction({
+      env: rehearsalEnv(SCALE),
+      inputs: emulatorInputs(emulator, { command: 'publish', 'offer-id': CONTOSO_BC_CONNECT.offerId })
+    })
+    expect(errorAnnotations(run)).toEqual([])
+    expect(run.outputs['submission-substate']).toBe('ReadyToPublish')
+    expect(count('POST', /\/packages$/)).toBe(0)
+  })
+
   it('dry run: reads the apps, says what it would do, writes nothing', async () => {
     const run = await publish({ 'dry-run': 'true', target: 'live' })
     expect(run.code).toBe(0)

@@ -270,6 +270,8 @@ export function businessCentralSubmission(
   const mainApp = main ? p.packages.get(main.value.toLowerCase())?.apps?.[0] : undefined
   if (seeded)
     return { appVersion, flow: 'business-central', failure: seeded, validations: seededFailure(seeded) }
+  // A Connect app has no app file: its listing and properties are all there is to validate.
+  if (isConnectOffer(p)) return { appVersion, flow: 'business-central', validations: [] }
   if (!mainApp) {
     return {
       appVersion,

@@ -75,6 +75,16 @@ export interface PackageRecord {
   /** outcome of the zip inspection, revealed once processing time has elapsed */
   outcome?: { state: 'Processed' | 'ProcessFailed'; validationItems: ValidationItem[]; fileSize: number }
   fileSize?: number
+  /** Business Central packages: the apps read from the file when it was processed */
+  apps?: BusinessCentralAppFacts[]
+}
+
+/** The App element of a Business Central app's NavxManifest.xml, as the emulator read it. */
+export interface BusinessCentralAppFacts {
+  id: string
+  name: string
+  publisher: string
+  version: string
 }
 
 export interface SubmissionRecord {
@@ -97,6 +107,10 @@ export interface SubmissionRecord {
   wentLive?: boolean
   /** package configurations at submission time, per variant */
   snapshot: Record<string, { version: string; packageIds: string[] }>
+  /** Business Central: the property draft's appVersion when submitted (the live one once InStore) */
+  appVersion?: string
+  /** Business Central's workflow: certification runs after the publisher's sign-off (go live) */
+  flow?: 'business-central'
   /** seeded submissions: fixed phase regardless of the clock */
   fixed?: { state: string; substate: string }
 }
@@ -121,6 +135,8 @@ export interface Product {
   branchReadsPending: number
   failNextSubmission?: 'validation' | 'certification'
   releaseCounter: number
+  /** Business Central: the appVersion of the live submission */
+  liveAppVersion?: string
   /** seed data used to build the lazily created modules */
   seedModules?: Partial<
     Record<'listing' | 'property' | 'availability' | 'resellerConfiguration', Record<string, unknown>>

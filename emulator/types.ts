@@ -141,6 +141,27 @@ export interface SeedOffer {
   submissions?: SeedSubmission[]
   /** make the next submission of this offer fail: in automated validation, or in certification */
   failNextSubmission?: 'validation' | 'certification'
+  /** Dynamics 365 Business Central offers (resourceType AzureDynamics365BusinessCentral) */
+  businessCentral?: SeedBusinessCentral
+}
+
+/** The App element of a Business Central app's manifest. */
+export interface SeedBusinessCentralApp {
+  id: string
+  name: string
+  publisher: string
+  version: string
+}
+
+export interface SeedBusinessCentral {
+  /** setup packageType: AddOn (default) or Connect (no package) */
+  packageType?: 'AddOn' | 'Connect'
+  /** the live appVersion (also the Property draft's, unless `property` says otherwise) */
+  appVersion?: string
+  /** a Processed main app package, referenced by the package configuration */
+  mainApp?: SeedBusinessCentralApp
+  /** Processed library apps: one package (.app, or a .zip of several), referenced too */
+  libraryApps?: SeedBusinessCentralApp[]
 }
 
 export interface Seed {

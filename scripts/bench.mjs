@@ -3,7 +3,7 @@
 // with the ratio and PASS/FAIL against its target (docs/performance.md). Prints a table and writes
 // bench-results/latest.json. No TypeScript loader needed: only the bundles run (built first if missing).
 //
-//   node scripts/bench.mjs [--only cold,publish,upload,list,wait,page] [--runs N] [--upload-mib N] [--page-mb N]
+//   node scripts/bench.mjs [--only cold,publish,bc,upload,list,wait,page] [--runs N] [--upload-mib N] [--page-mb N]
 //
 // Method notes are printed with the table and written into the JSON; docs/performance.md explains them.
 import { execFileSync } from 'node:child_process'
@@ -36,7 +36,7 @@ const opt = (name, fallback) => {
   const i = argv.indexOf(`--${name}`)
   return i >= 0 ? argv[i + 1] : fallback
 }
-const only = new Set((opt('only', 'cold,publish,upload,list,wait,page') ?? '').split(',').filter(Boolean))
+const only = new Set((opt('only', 'cold,publish,bc,upload,list,wait,page') ?? '').split(',').filter(Boolean))
 const COLD_RUNS = Number(opt('runs', '11'))
 const UPLOAD_BYTES = Number(opt('upload-mib', '1024')) * MiB
 const PAGE_BYTES = Number(opt('page-mb', '100')) * 1e6
@@ -239,6 +239,72 @@ async function publishLatency() {
         `median of ${RUNS}; spawn → first request ${Math.round(mid.startupMs)} ms, first → last request ${Math.round(mid.firstToLastRequestMs)} ms (÷ floor ${fmt(mid.firstToLastRequestMs / floor)}), last answer → exit ${Math.round(mid.tailMs)} ms; gaps on the critical path ${mid.criticalPathGapMs} ms${judged ? '' : '; informational'}`
       )
     }
+  } finally {
+    await emu.stop()
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// 2b. A Business Central release (main app + library app) to preview beside an Azure Application
+// release, both at 50 ms latency: requests, critical path and wall time, runs interleaved.
+
+const BC_APPS = join(ROOT, 'examples/business-central')
+const BC_INPUTS = {
+  command: 'publish',
+  'offer-id': 'contoso-bc-app',
+  'package-path': join(BC_APPS, 'Contoso_Sales Tools_*.app'),
+  'library-path': join(BC_APPS, '*.app'),
+  target: 'preview'
+}
+
+async function businessCentralLatency() {
+  const LATENCY = 50
+  const SCALE = 500
+  const RUNS = 3
+  const emu = await startEmulator(ROOT, ['--latency', String(LATENCY), '--time-scale', String(SCALE)])
+  try {
+    const results = { azure: [], bc: [] }
+    for (let i = 0; i < RUNS; i++) {
+      for (const [kind, inputs] of [
+        ['azure', PUBLISH_INPUTS],
+        ['bc', BC_INPUTS]
+      ]) {
+        await emu.reset()
+        progress(
+          `${kind === 'bc' ? 'Business Central' : 'Azure Application'} release to preview, ${LATENCY} ms latency: run ${i + 1}/${RUNS}`
+        )
+        const run = expectSuccess(
+          await runAction(ROOT, {
+            connection: emu.connection,
+            inputs,
+            env: { PARTNER_CENTER_PUBLISH_TIME_SCALE: String(SCALE) }
+          }),
+          `${kind} publish to preview`
+        )
+        const log = await emu.requests()
+        results[kind].push({
+          wallMs: run.wallMs,
+          requests: log.length,
+          criticalPath: criticalPath(log).length
+        })
+      }
+    }
+    const median = list => [...list].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(list.length / 2)]
+    const azure = median(results.azure)
+    const bc = median(results.bc)
+    details.businessCentralPreview = { latencyMs: LATENCY, timeScale: SCALE, results }
+    row(
+      'bc-preview-vs-azure-app',
+      `Business Central release (main + library app) to preview, ${LATENCY} ms latency — ${bc.requests} requests, critical path ${bc.criticalPath}; Azure Application release: ${azure.requests} requests, critical path ${azure.criticalPath}`,
+      bc.wallMs,
+      'ms',
+      azure.wallMs,
+      'Azure Application release',
+      bc.wallMs / azure.wallMs,
+      'informational',
+      undefined,
+      `median of ${RUNS}, runs interleaved; node ${process.version}`
+    )
   } finally {
     await emu.stop()
   }
@@ -675,6 +741,7 @@ function printTable() {
 const METHODS = [
   'Cold start: wall time of `node dist/index.js` for `list` (spawn → exit, as the runner starts it) against the emulator with its default seed, and of `node -e 0` on the same binary; one warm-up each, then runs interleaved; medians.',
   'Publish to preview: emulator `--latency 50 --time-scale 500`, action PARTNER_CENTER_PUBLISH_TIME_SCALE=500: the service-side flow (package processing 3 s, submission 13 s virtual) passes in under 30 ms real, less than one 50 ms request, so every status poll finds the end state at its first read and no poll sleep happens at all (sleeps are eliminated, not subtracted; the log shows one poll per wait). The scale is not higher because the action divides its 100 s socket timeout by it too (200 ms here; at 10000 it would be 10 ms, below the latency). Critical path = longest chain of requests in the emulator log where each starts at or after the end of the previous one (requests whose time ranges overlap ran in parallel); floor = chain × 50 ms. Wall time is the whole process (start-up included). The emulator is reset before each of 3 runs; median run.',
+  'Business Central release: the same emulator settings as “Publish to preview”; `publish` of examples/business-central (main app and one library app, two packages processed side by side) to preview, beside the Azure Application publish of that case; the two alternate, the emulator is reset before each run; medians of 3.',
   'Upload: a 1 GiB (just under Partner Center’s 1 GiB limit) zip built once with yazl: the example mainTemplate.json (pid-…-partnercenter deployment) and createUiDefinition.json plus a stored entry of random bytes. Baseline: a plain node:http Put Blob streaming the same file to the same emulator blob endpoint (x-ms-version 2021-08-06, so the 5000 MiB Put Blob limit), no checksums, one connection: the same server code path (it MD5s and writes to disk every body either way). Action: `publish` with `target: draft`, which sends one Put Blob whatever the size (Front Door upload URLs take nothing else, docs/partner-center-api.md §7.5); its own “Uploaded … MiB/s” (includes the checksum pass over the file before the request) is judged; the on-the-wire figure (the blob request, from the emulator log) is shown too. Best of 2 rounds each, emulator reset (blobs deleted) before every upload. Peak RSS: GNU time -v “Maximum resident set size” of the node process.',
   'Listing: emulator seeded with the demo identity and `generate: { offers: N }`, `--page-size 100`; `list` 3 times for N = 1,000 and 10,000; medians of wall time and peak RSS; growth = 10k ÷ 1k.',
   'Page read: a JSON page of 100 MB (`--page-mb`) of product-like items served from 127.0.0.1 in 64 KiB writes; the transport (src/http/transport.ts compiled with tsc into node_modules/.cache: GET, read, JSON check and parse) against a plain node:http read of the same URL (chunks joined once, then JSON.parse); 3 runs interleaved, medians. Before issue #15 the body went through @actions/http-client readBody (a string concatenation per chunk, quadratic).',
@@ -688,6 +755,7 @@ async function main() {
   )
   if (only.has('cold')) await coldStart()
   if (only.has('publish')) await publishLatency()
+  if (only.has('bc')) await businessCentralLatency()
   if (only.has('upload')) await upload()
   if (only.has('list')) await listing()
   if (only.has('wait')) await certificationWait()

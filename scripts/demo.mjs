@@ -1,6 +1,7 @@
 // `npm run demo`: starts the built-in Partner Center emulator, then runs the bundled action the way
 // the GitHub runner does (INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) for
-// list, show and a publish to preview, and prints each step's outputs and job summary.
+// list, show, a publish to preview and go-live of an Azure Application, and a Business Central release
+// to live, and prints each step's outputs and job summary.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -82,6 +83,15 @@ try {
     target: 'preview'
   })
   await step('go-live: contoso-app', { command: 'go-live', 'offer-id': 'contoso-app' })
+  // A Business Central app with its library app, as AL-Go builds them: version from the app itself.
+  const apps = join(root, 'examples/business-central')
+  await step('publish: contoso-bc-app (Business Central) live', {
+    command: 'publish',
+    'offer-id': 'contoso-bc-app',
+    'package-path': join(apps, 'Contoso_Sales Tools_*.app'),
+    'library-path': join(apps, '*.app'),
+    target: 'live'
+  })
   console.log('\nDemo finished: the emulator was reset by stopping it; nothing left running.')
 } finally {
   emulator.kill('SIGINT')

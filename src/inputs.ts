@@ -1,4 +1,9 @@
 import * as core from '@actions/core'
+import {
+  AppSourceContextError,
+  parseAppSourceContext,
+  type AppSourceContext
+} from './auth/appsource-context.js'
 import { InputError } from './errors.js'
 import { registerSecret } from './http/redact.js'
 import { parseServiceUrl } from './http/url-policy.js'
@@ -39,6 +44,8 @@ export interface ActionInputs {
   offerType?: string
   planIds: string[]
   packagePath?: string
+  /** `library-path`: Business Central library apps (paths or globs, one a line). */
+  libraryPaths: string[]
   /** `version`, else derived from the tag; undefined when neither gives one. */
   version?: string
   versionSource: 'input' | 'tag' | 'none'
@@ -74,6 +81,7 @@ const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 /** Partner Center offer and plan IDs: lowercase letters, digits, '-' and '_', 3 to 50 (PI schema). */
 const RESOURCE_ID = /^[a-z0-9][a-z0-9_-]{2,49}$/
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/
+const FOUR_PART_VERSION = /^(0|[1-9]\d{0,9})\.(0|[1-9]\d{0,9})\.(0|[1-9]\d{0,9})\.(0|[1-9]\d{0,9})$/
 const SUBMISSION_ID = /^\d{1,30}$/
 
 export function readInputs(
@@ -89,8 +97,13 @@ export function readInputs(
     throw new InputError('command', `'${commandValue}' is not a command. Use one of: ${COMMANDS.join(', ')}.`)
   }
 
-  const tenantId = read('tenant-id')
-  if (!tenantId) throw new InputError('tenant-id', 'is required: the Microsoft Entra tenant (directory) ID.')
+  const context = readAppSourceContext(getInput)
+  const tenantId = fromContext('tenant-id', read('tenant-id'), context?.tenantId, 'tenantID')
+  if (!tenantId)
+    throw new InputError(
+      'tenant-id',
+      'is required: the Microsoft Entra tenant (directory) ID (or give `appsource-context`).'
+    )
   if (!GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
     throw new InputError(
       'tenant-id',
@@ -98,13 +111,16 @@ export function readInputs(
     )
   }
 
-  const clientId = read('client-id')
+  const clientId = fromContext('client-id', read('client-id'), context?.clientId, 'clientID')
   if (!clientId)
-    throw new InputError('client-id', 'is required: the application (client) ID of the Entra app.')
+    throw new InputError(
+      'client-id',
+      'is required: the application (client) ID of the Entra app (or give `appsource-context`).'
+    )
   if (!GUID.test(clientId))
     throw new InputError('client-id', `'${clientId}' is not a GUID (application (client) ID).`)
 
-  const credential = readCredential(read, getInput)
+  const credential = readCredential(read, getInput, context)
 
   const offerId = read('offer-id') || undefined
   if (offerId !== undefined && !RESOURCE_ID.test(offerId)) {
@@ -172,6 +188,15 @@ export function readInputs(
     offerType,
     planIds,
     packagePath: read('package-path') || undefined,
+    // One path or glob a line: file names may hold commas (AL-Go names apps after the app's name).
+    libraryPaths: [
+      ...new Set(
+        getInput('library-path')
+          .split(/\r?\n/)
+          .map(line => line.trim())
+          .filter(Boolean)
+      )
+    ],
     version,
     versionSource,
     technicalConfigurationPath: read('technical-configuration') || undefined,
@@ -200,10 +225,77 @@ export function readInputs(
   }
 }
 
-function readCredential(read: (name: string) => string, getInput: InputReader): Credential {
+/**
+ * `appsource-context`, masked as a whole and field by field before anything can print it. Its
+ * clientSecret is masked too (readCredential registers it).
+ */
+function readAppSourceContext(getInput: InputReader): AppSourceContext | undefined {
+  const value = getInput('appsource-context').trim()
+  if (!value) return undefined
+  log.mask(value)
+  registerSecret(value)
+  // A pasted JSON may span lines; the runner masks a multi-line value line by line.
+  for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) log.mask(line.trim())
+  try {
+    const context = parseAppSourceContext(value)
+    if (context.clientSecret) {
+      log.mask(context.clientSecret)
+      registerSecret(context.clientSecret)
+    }
+    return context
+  } catch (error) {
+    if (error instanceof AppSourceContextError)
+      throw new InputError('appsource-context', error.message, error.hint)
+    throw error
+  }
+}
+
+/** An input that `appsource-context` may also give: either source, or both when they agree. */
+function fromContext(
+  input: string,
+  given: string,
+  fromContextValue: string | undefined,
+  key: string
+): string {
+  if (given && fromContextValue && given.toLowerCase() !== fromContextValue.toLowerCase()) {
+    throw new InputError(
+      input,
+      `'${given}' differs from the ${key} in \`appsource-context\`.`,
+      `Give \`${input}\` or \`appsource-context\`, or make them agree.`
+    )
+  }
+  return given || fromContextValue || ''
+}
+
+function readCredential(
+  read: (name: string) => string,
+  getInput: InputReader,
+  context?: AppSourceContext
+): Credential {
   // Trimmed: Entra secrets never begin or end with white space, and a pasted secret often carries a
   // trailing newline.
-  const secret = getInput('client-secret').trim()
+  const given = getInput('client-secret').trim()
+  if (given) {
+    registerSecret(given)
+    log.mask(given)
+  }
+  if (context?.clientSecret) {
+    if (given && given !== context.clientSecret) {
+      throw new InputError(
+        'client-secret',
+        'differs from the clientSecret in `appsource-context`.',
+        'Give `client-secret` or `appsource-context`, not two different secrets.'
+      )
+    }
+    if (getInput('client-certificate').trim()) {
+      throw new InputError(
+        'client-certificate',
+        'is given, and `appsource-context` holds a clientSecret: two credentials for one sign-in.',
+        'Leave out `client-certificate`, or use an AppSourceContext without clientSecret.'
+      )
+    }
+  }
+  const secret = given || context?.clientSecret
   if (secret) {
     registerSecret(secret)
     log.mask(secret)
@@ -236,10 +328,11 @@ function readCredential(read: (name: string) => string, getInput: InputReader): 
 function readVersion(value: string, env: NodeJS.ProcessEnv): Pick<ActionInputs, 'version' | 'versionSource'> {
   if (value) {
     const version = value.replace(/^v/i, '')
-    if (!SEMVER.test(version)) {
+    // Four parts are a Business Central app version; publish refuses them for other offer types.
+    if (!SEMVER.test(version) && !FOUR_PART_VERSION.test(version)) {
       throw new InputError(
         'version',
-        `'${value}' is not a version of the form major.minor.patch (e.g. 1.2.3).`
+        `'${value}' is not a version of the form major.minor.patch (e.g. 1.2.3), or major.minor.build.revision for a Business Central app.`
       )
     }
     return { version, versionSource: 'input' }

@@ -1,7 +1,13 @@
 // The bundled action against the v1 API as the real service behaved (docs/partner-center-api.md §7):
 // each test switches one emulator behaviour on and runs dist/index.js the way the runner does.
 import { describe, expect, it } from '@jest/globals'
-import { CONTOSO_APP, DEFAULT_PRODUCT_COUNT, FAILING_VALIDATION_APP } from '../../emulator/seed/default.js'
+import {
+  CONTOSO_APP,
+  DEFAULT_FILLER_OFFERS,
+  DEFAULT_PRODUCT_COUNT,
+  FAILING_VALIDATION_APP,
+  defaultSeed
+} from '../../emulator/seed/default.js'
 import {
   EXAMPLE_PACKAGE,
   EXAMPLE_TECHNICAL_CONFIGURATION,
@@ -67,6 +73,7 @@ describe('unfiltered GET /products refused or cut short (§7.2)', () => {
     expect([...types].sort()).toEqual([
       'AzureApplication',
       'AzureContainer',
+      'AzureDynamics365BusinessCentral',
       'AzureThirdPartyVirtualMachine',
       'SoftwareAsAService'
     ])
@@ -153,7 +160,11 @@ describe('plain-text error bodies and nextLink 404s (§7.8, §7.9)', () => {
   it('asks again once for a nextLink page that answered 404', async () => {
     const result = await run({ command: 'list', 'offer-type': 'AzureApplication' }, ['nextlink-404-once'])
     expect(errorAnnotations(result)).toEqual([])
-    expect(result.outputs.count).toBe(String(DEFAULT_PRODUCT_COUNT - 3))
+    // The seed's Azure Applications, and the filler offers (all Azure Applications too).
+    const azureApps =
+      (defaultSeed().offers ?? []).filter(o => o.resourceType === 'AzureApplication').length +
+      DEFAULT_FILLER_OFFERS
+    expect(result.outputs.count).toBe(String(azureApps))
     expect(requests(/skipToken=/i).filter(r => r.status === 404)).toHaveLength(1)
   })
 

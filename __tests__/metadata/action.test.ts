@@ -65,7 +65,7 @@ describe('inputs and outputs of action.yml', () => {
 
   it('declares the public contract: the input and output names users rely on', () => {
     const action = actionInterface(ACTION)
-    expect(action.required.sort()).toEqual(['client-id', 'command', 'tenant-id'])
+    expect(action.required.sort()).toEqual(['command'])
     for (const input of [
       'client-secret',
       'client-certificate',

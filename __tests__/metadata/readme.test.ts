@@ -99,7 +99,7 @@ describe('the README check itself', () => {
         ].join('\n')
       ),
       fence(
-        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./\n        with:\n          command: show\n'
+        'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./\n        with:\n          tenant-id: t\n'
       ),
       fence('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n'),
       fence('tenantId: 00000000-0000-0000-0000-000000000000\n')
@@ -111,8 +111,7 @@ describe('the README check itself', () => {
       "EXAMPLE.md:4: job 'snippet' step pcp (partner-center-publish/partner-center-publish@v1): with: 'offer-typ' is not an input of action.yml",
       "EXAMPLE.md:4: steps.pcp.outputs.offer: 'offer' is not an output of action.yml",
       `EXAMPLE.md:4: job 'snippet' step #2: \${{ steps.pcp.outputs.offer }} inside run:; pass it through env: and use "$VAR"`,
-      "EXAMPLE.md:17: job 'a' step 1 (./): required input 'tenant-id' is missing",
-      "EXAMPLE.md:17: job 'a' step 1 (./): required input 'client-id' is missing",
+      "EXAMPLE.md:17: job 'a' step 1 (./): required input 'command' is missing",
       expect.stringMatching(/^EXAMPLE\.md:4 \(README line: 13, Col: \d+\): .*soon/),
       expect.stringMatching(/^EXAMPLE\.md:28 \(README line: 32, Col: 5\): Unexpected value 'stepz'$/)
     ])

@@ -9,6 +9,7 @@
 import { stableEtag, stableGuid } from '../ids.js'
 import type { Entity, EntityKind, ModuleName, Product, Variant } from '../state.js'
 import { MODULES, PLAN_MODULES } from '../state.js'
+import { businessCentralPackageConfigurationBody, isBusinessCentral } from './business-central.js'
 
 function kindOf(module: ModuleName, planLevel: boolean): EntityKind {
   switch (module) {
@@ -85,6 +86,7 @@ function defaultBody(product: Product, module: ModuleName, variant?: Variant): R
             ...seed.availability
           }
     case 'Package':
+      if (!variant && isBusinessCentral(product)) return businessCentralPackageConfigurationBody()
       if (!variant) {
         return {
           resourceType: 'AzureApplicationPackageConfiguration',

@@ -18,6 +18,7 @@ import {
   type ScopedRouter
 } from './common.js'
 import { validatePackageConfiguration } from './packageConfigurations.js'
+import { validateBusinessCentralProperty } from './business-central.js'
 
 type Validator = (
   state: EmulatorState,
@@ -73,7 +74,8 @@ const COLLECTIONS: Collection[] = [
       'marketingOnlyChange',
       'globalAmendmentTerms',
       'customAmendments'
-    ]
+    ],
+    validate: (_state, p, _e, body) => validateBusinessCentralProperty(p, body)
   },
   {
     segment: 'productAvailabilities',

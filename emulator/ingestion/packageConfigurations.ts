@@ -8,6 +8,7 @@ import { IngestionError, type ErrorData } from './errors.js'
 import { packageConfigurationType } from './drafts.js'
 import { prop } from './common.js'
 import { settlePackage } from './packages.js'
+import { isBusinessCentral, validateBusinessCentralPackageConfiguration } from './business-central.js'
 
 const SEMVER_RE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/
 /** roleDefinitionID also accepts built-in role names (public sample scripts). */
@@ -49,6 +50,8 @@ export function validatePackageConfiguration(
   e: Entity,
   body: Record<string, unknown>
 ): Record<string, unknown> {
+  if (isBusinessCentral(p) && !e.variantId)
+    return validateBusinessCentralPackageConfiguration(state, p, body, pkg => settlePackage(state, pkg))
   const errors: ErrorData = {}
   const variant = e.variantId ? p.variants.get(e.variantId.toLowerCase()) : undefined
   const expectedType = packageConfigurationType(variant)

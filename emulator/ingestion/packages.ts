@@ -12,6 +12,11 @@ import type { BlobStore } from '../blob/store.js'
 import { inspectAzureAppPackage } from '../zip/inspect.js'
 import { badRequest, conflict, IngestionError } from './errors.js'
 import {
+  checkBusinessCentralPackage,
+  inspectBusinessCentralPackage,
+  isBusinessCentral
+} from './business-central.js'
+import {
   baseUrl,
   checkIfMatch,
   createdReply,
@@ -90,6 +95,7 @@ async function createPackage(deps: PackageDeps, ctx: RequestContext) {
   const p = requireProduct(deps.state, ctx.params.productId!)
   const body = await readJson(ctx)
   const rt = str(body, 'resourceType')
+  if (isBusinessCentral(p)) return createPackageRecord(deps, ctx, p, str(body, 'fileName') ?? '', rt ?? '')
   if (rt?.toLowerCase() !== 'azureapplicationpackage') {
     throw badRequest(
       'ResourceType',
@@ -109,9 +115,22 @@ async function createPackage(deps: PackageDeps, ctx: RequestContext) {
       `The field FileName is invalid (value '${fileName ?? ''}'): a .zip file name is required.`
     )
   }
+  return createPackageRecord(deps, ctx, p, fileName, 'AzureApplicationPackage')
+}
+
+function createPackageRecord(
+  deps: PackageDeps,
+  ctx: RequestContext,
+  p: Product,
+  fileName: string,
+  requestedType: string
+) {
+  const resourceType = isBusinessCentral(p)
+    ? checkBusinessCentralPackage(p, requestedType, fileName)
+    : requestedType
   const pkg: PackageRecord = {
     id: newGuid(),
-    resourceType: 'AzureApplicationPackage',
+    resourceType,
     fileName,
     blobName: newBlobName(),
     etag: newEtag(deps.state.clock.now()),
@@ -150,7 +169,14 @@ async function updatePackage(deps: PackageDeps, ctx: RequestContext) {
         'FileSasUri',
         'The package file has not been uploaded to fileSasUri; upload it (Put Blob or Put Block List) before setting state Uploaded.'
       )
-    const items = inspectAzureAppPackage(deps.store.path(PACKAGE_CONTAINER, pkg.blobName), pkg.fileName)
+    const file = deps.store.path(PACKAGE_CONTAINER, pkg.blobName)
+    let items
+    if (pkg.resourceType === 'AzureApplicationPackage') items = inspectAzureAppPackage(file, pkg.fileName)
+    else {
+      const inspected = inspectBusinessCentralPackage(file, pkg)
+      items = inspected.items
+      pkg.apps = inspected.apps
+    }
     pkg.outcome = {
       state: items.length === 0 ? 'Processed' : 'ProcessFailed',
       validationItems: items,

@@ -11,6 +11,12 @@ import { emptyReply, jsonReply } from '../http/reply.js'
 import { newEtag, newSubmissionId } from '../ids.js'
 import type { EmulatorState, Product, SubmissionRecord, ValidationItem } from '../state.js'
 import { entityByInstance, ensureDrafts, findDraft } from './drafts.js'
+import {
+  BUSINESS_CENTRAL_PREVIEW_STEPS,
+  businessCentralStatus,
+  businessCentralSubmission,
+  isBusinessCentral
+} from './business-central.js'
 import { badRequest, conflict, IngestionError, type ErrorData } from './errors.js'
 import {
   baseUrl,
@@ -33,6 +39,8 @@ export interface SubmissionStatus {
   liveAt?: number
   /** behaviour 'indraft-failure': the creation failed, yet the state stays InProgress/InDraft */
   createFailed?: boolean
+  /** how many of `steps` belong to the Preview item of workflowdetails (the rest to Live) */
+  previewSteps?: number
 }
 
 const STEP_NAMES = [
@@ -72,6 +80,8 @@ export function computeStatus(state: EmulatorState, s: SubmissionRecord, now: nu
       readyAt: s.createdAt,
       liveAt: done ? s.createdAt : undefined
     }
+  } else if (s.flow === 'business-central') {
+    status = { ...businessCentralStatus(state, s, now), previewSteps: BUSINESS_CENTRAL_PREVIEW_STEPS }
   } else if (now < av) {
     set(0, 'InProgress', s.createdAt)
     status = { state: 'InProgress', substate: inDraft ? 'InDraft' : 'Submitted', steps }
@@ -128,6 +138,7 @@ export function settleSubmissions(state: EmulatorState, p: Product): void {
     const st = computeStatus(state, s, now)
     if (st.substate !== 'InStore') continue
     s.wentLive = true
+    if (s.appVersion) p.liveAppVersion = s.appVersion
     // Submissions are settled in creation order, so every other live one is older.
     for (const other of p.submissions.values()) {
       if (other === s || other.archived) continue
@@ -323,8 +334,12 @@ async function createSubmission(state: EmulatorState, ctx: RequestContext) {
     snapshot[vr.variantID] = { version: String(cfg?.body.version ?? ''), packageIds: refs.map(r => r.value) }
   }
 
-  const failure = p.failNextSubmission
+  const seeded = p.failNextSubmission
   p.failNextSubmission = undefined
+  const businessCentral = isBusinessCentral(p)
+    ? businessCentralSubmission(p, findDraft(p, 'Package'), findDraft(p, 'Property'), seeded)
+    : undefined
+  const failure = businessCentral ? businessCentral.failure : seeded
   const s: SubmissionRecord = {
     id: newSubmissionId(),
     productId: p.id,
@@ -337,7 +352,8 @@ async function createSubmission(state: EmulatorState, ctx: RequestContext) {
     publishOption: (prop(body, 'publishOption') as Record<string, unknown> | undefined) ?? {},
     failure,
     validations: failure ? failureValidations(failure) : [],
-    snapshot
+    snapshot,
+    ...businessCentral
   }
   p.submissions.set(s.id, s)
   return createdReply(
@@ -441,7 +457,10 @@ function workflowDetails(state: EmulatorState, p: Product, s: SubmissionRecord) 
     }
   }
   void p
-  return jsonReply(200, { value: [item('Preview', st.steps.slice(0, 4)), item('Live', st.steps.slice(4))] })
+  const preview = st.previewSteps ?? 4
+  return jsonReply(200, {
+    value: [item('Preview', st.steps.slice(0, preview)), item('Live', st.steps.slice(preview))]
+  })
 }
 
 export function registerSubmissionRoutes(r: ScopedRouter, state: EmulatorState): void {

@@ -4,6 +4,7 @@ import { stableEtag, stableGuid } from '../ids.js'
 import { EmulatorState, newProduct, type PackageRecord, type StateConfig, type Variant } from '../state.js'
 import type { Seed, SeedOffer } from '../types.js'
 import { addPlanDrafts, ensureDrafts, findDraft } from '../ingestion/drafts.js'
+import { seedBusinessCentralOffer } from '../ingestion/business-central.js'
 
 function buildOffer(state: EmulatorState, o: SeedOffer): void {
   const id = o.productId ?? stableGuid('offer', o.offerId)
@@ -20,6 +21,11 @@ function buildOffer(state: EmulatorState, o: SeedOffer): void {
   }
   if (o.setup) p.setup = { ...p.setup, ...o.setup }
   state.addProduct(p)
+  if (o.businessCentral) {
+    p.seedModules.property = { appVersion: o.businessCentral.appVersion ?? '', ...o.property }
+    ensureDrafts(p)
+    seedBusinessCentralOffer(state, p, o)
+  }
   if (!o.plans?.length && !o.submissions?.length) return // filler-like: drafts created lazily
 
   ensureDrafts(p)

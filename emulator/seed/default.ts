@@ -1,6 +1,7 @@
 // The default seed: one Entra tenant with the demo app and three apps that fail in known ways, an
 // Azure Application offer that is live (two plans with Processed packages at 1.0.0), SaaS, container
-// and VM offers, two Azure apps whose next submission fails, and filler offers so /products pages.
+// and VM offers, two Azure apps whose next submission fails, Business Central offers (one live with a
+// library app, a Connect app, two whose next submission fails), and filler offers so /products pages.
 // All ids are fixed so tests, docs and demos can rely on them.
 import type { Seed } from '../types.js'
 
@@ -130,9 +131,54 @@ export const FAILING_CERTIFICATION_APP = {
   packageId: 'd63a5709-f8eb-492a-85bc-e1f20314253d'
 } as const
 
-/** Filler offers in the default seed (16 offers in all → 4 pages at page size 5). */
+/**
+ * Business Central offer, live at appVersion 1.0.0.0 with its main app and one library app (Processed
+ * packages referenced by the offer's package configuration). Its apps' ids are fixed so that a release
+ * can be built for it (examples/business-central/, __tests__/helpers/business-central-app.ts).
+ */
+export const CONTOSO_BC = {
+  productId: 'e85b4c1a-7d2e-4f3a-9b60-1c2d3e4f5a6b',
+  offerId: 'contoso-bc-app',
+  name: 'Contoso Sales Tools',
+  liveSubmissionId: '1152921505697700031',
+  appVersion: '1.0.0.0',
+  mainApp: {
+    id: '3f1a9c52-8b7d-4e60-a1c4-5d6e7f809a1b',
+    name: 'Sales Tools',
+    publisher: 'Contoso',
+    version: '1.0.0.0'
+  },
+  libraryApp: {
+    id: '4a2b0d63-9c8e-4f71-b2d5-6e7f8091ab2c',
+    name: 'Sales Tools Library',
+    publisher: 'Contoso',
+    version: '1.0.0.0'
+  }
+} as const
+/** Business Central Connect app: no package (setup packageType Connect). */
+export const CONTOSO_BC_CONNECT = {
+  productId: 'f96c5d2b-8e3f-4a4b-ac71-2d3e4f5a6b7c',
+  offerId: 'contoso-bc-connect',
+  name: 'Contoso Connect'
+} as const
+/** Business Central offer whose next submission fails automated validation (AppSourceCop findings). */
+export const FAILING_VALIDATION_BC = {
+  productId: '0a7d6e3c-9f40-4b5c-bd82-3e4f5a6b7c8d',
+  offerId: 'contoso-bc-invalid',
+  name: 'Contoso Sales Tools (fails validation)',
+  appVersion: '1.0.0.0'
+} as const
+/** Business Central offer whose next submission fails certification, which runs after go-live is requested. */
+export const FAILING_CERTIFICATION_BC = {
+  productId: '1b8e7f4d-a051-4c6d-8e93-4f5a6b7c8d9e',
+  offerId: 'contoso-bc-uncertified',
+  name: 'Contoso Sales Tools (fails certification)',
+  appVersion: '1.0.0.0'
+} as const
+
+/** Filler offers in the default seed (20 offers in all → 4 pages at page size 5). */
 export const DEFAULT_FILLER_OFFERS = 10
-export const DEFAULT_PRODUCT_COUNT = 6 + DEFAULT_FILLER_OFFERS
+export const DEFAULT_PRODUCT_COUNT = 10 + DEFAULT_FILLER_OFFERS
 
 /** Publisher tenant and principal used by the managed plan's authorization. */
 export const MANAGED_AUTHORIZATION = {
@@ -284,7 +330,38 @@ export function defaultSeed(): Seed {
             packageId: FAILING_CERTIFICATION_APP.packageId
           }
         ]
-      }
+      },
+      {
+        productId: CONTOSO_BC.productId,
+        resourceType: 'AzureDynamics365BusinessCentral',
+        offerId: CONTOSO_BC.offerId,
+        name: CONTOSO_BC.name,
+        businessCentral: {
+          appVersion: CONTOSO_BC.appVersion,
+          mainApp: { ...CONTOSO_BC.mainApp },
+          libraryApps: [{ ...CONTOSO_BC.libraryApp }]
+        },
+        submissions: [{ id: CONTOSO_BC.liveSubmissionId, state: 'Published', substate: 'InStore' }]
+      },
+      {
+        productId: CONTOSO_BC_CONNECT.productId,
+        resourceType: 'AzureDynamics365BusinessCentral',
+        offerId: CONTOSO_BC_CONNECT.offerId,
+        name: CONTOSO_BC_CONNECT.name,
+        businessCentral: { packageType: 'Connect' }
+      },
+      ...[FAILING_VALIDATION_BC, FAILING_CERTIFICATION_BC].map(offer => ({
+        productId: offer.productId,
+        resourceType: 'AzureDynamics365BusinessCentral',
+        offerId: offer.offerId,
+        name: offer.name,
+        failNextSubmission: (offer === FAILING_VALIDATION_BC ? 'validation' : 'certification') as
+          'validation' | 'certification',
+        businessCentral: {
+          appVersion: offer.appVersion,
+          mainApp: { ...CONTOSO_BC.mainApp }
+        }
+      }))
     ],
     generate: { offers: DEFAULT_FILLER_OFFERS }
   }

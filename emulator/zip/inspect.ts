@@ -40,7 +40,11 @@ function readAt(fd: number, pos: number, len: number): Buffer {
   return buf
 }
 
-export function readCentralDirectory(fd: number): ZipEntry[] {
+/**
+ * `base` is where the zip starts in the file (a Business Central .app has a 40-byte NAVX header before
+ * its zip, whose offsets count from the zip's own start).
+ */
+export function readCentralDirectory(fd: number, base = 0): ZipEntry[] {
   const size = fstatSync(fd).size
   if (size < 22) throw new ZipError('file too small to be a zip archive')
   const tailLen = Math.min(size, 22 + 0xffff)
@@ -61,15 +65,15 @@ export function readCentralDirectory(fd: number): ZipEntry[] {
     if (locPos < 0) throw new ZipError('zip64 locator missing')
     const loc = readAt(fd, locPos, 20)
     if (loc.readUInt32LE(0) !== ZIP64_LOCATOR_SIG) throw new ZipError('zip64 locator missing')
-    const z = readAt(fd, Number(loc.readBigUInt64LE(8)), 56)
+    const z = readAt(fd, base + Number(loc.readBigUInt64LE(8)), 56)
     if (z.readUInt32LE(0) !== ZIP64_EOCD_SIG) throw new ZipError('zip64 end of central directory missing')
     count = Number(z.readBigUInt64LE(32))
     cdSize = Number(z.readBigUInt64LE(40))
     cdOffset = Number(z.readBigUInt64LE(48))
   }
-  if (cdSize > MAX_CENTRAL_DIRECTORY || cdOffset + cdSize > size)
+  if (cdSize > MAX_CENTRAL_DIRECTORY || base + cdOffset + cdSize > size)
     throw new ZipError('central directory out of bounds')
-  const cd = readAt(fd, cdOffset, cdSize)
+  const cd = readAt(fd, base + cdOffset, cdSize)
   const entries: ZipEntry[] = []
   let p = 0
   for (let n = 0; n < count; n++) {
@@ -104,7 +108,14 @@ export function readCentralDirectory(fd: number): ZipEntry[] {
       }
       e += 4 + len
     }
-    entries.push({ name, method, flags, compressedSize, uncompressedSize, localHeaderOffset })
+    entries.push({
+      name,
+      method,
+      flags,
+      compressedSize,
+      uncompressedSize,
+      localHeaderOffset: base + localHeaderOffset
+    })
     p = extraEnd + commentLen
   }
   return entries
@@ -123,7 +134,7 @@ export function readEntry(fd: number, entry: ZipEntry): Buffer {
   throw new ZipError(`${entry.name} uses unsupported compression method ${entry.method}`)
 }
 
-function item(errorCode: string, message: string, resource: string): ValidationItem {
+export function item(errorCode: string, message: string, resource: string): ValidationItem {
   return { errorCode, severity: 'Error', message, resource }
 }
 

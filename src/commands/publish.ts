@@ -5,16 +5,42 @@ import { publishV1Draft } from './v1/publish-draft.js'
 import { publishAzureApplication } from './v1/azure-application.js'
 import { publishProductIngestion } from './product-ingestion/publish.js'
 import { resolveOffer } from './shared/resolve-offer.js'
+import { publishBusinessCentral } from './v1/business-central.js'
 
 /** `publish`: the offer's type decides the API; the user never has to. */
 export async function publishCommand(ctx: RunContext): Promise<Report> {
   const offer = await resolveOffer(ctx)
   if (offer.api === 'product-ingestion') return publishProductIngestion(ctx, offer)
+  const fourPart = ctx.inputs.versionSource === 'input' && ctx.inputs.version?.split('.').length === 4
+  if (offer.type === 'AzureDynamics365BusinessCentral') {
+    // With an app: upload it and submit; without: submit the draft as it is, like other v1 types.
+    if (ctx.inputs.packagePath) return publishBusinessCentral(ctx, offer)
+    if (ctx.inputs.libraryPaths.length) {
+      throw new InputError(
+        'library-path',
+        'is given without `package-path`: library apps are released with their main app.',
+        'Give the main .app in `package-path` too.'
+      )
+    }
+    return publishV1Draft(ctx, offer)
+  }
+  if (ctx.inputs.libraryPaths.length) {
+    throw new InputError(
+      'library-path',
+      `applies to Business Central offers; '${offer.offerId}' is a ${offer.type} offer.`
+    )
+  }
+  if (fourPart) {
+    throw new InputError(
+      'version',
+      `'${ctx.inputs.version}' has four parts, the form of a Business Central app version; '${offer.offerId}' is a ${offer.type} offer, whose versions are major.minor.patch.`
+    )
+  }
   if (offer.type === 'AzureApplication') return publishAzureApplication(ctx, offer)
   if (ctx.inputs.packagePath) {
     throw new InputError(
       'package-path',
-      `applies to Azure Application offers; '${offer.offerId}' is a ${offer.type} offer, which has no package. Leave it out to publish the offer's draft.`
+      `applies to Azure Application offers and Business Central apps; '${offer.offerId}' is a ${offer.type} offer, which has no package. Leave it out to publish the offer's draft.`
     )
   }
   return publishV1Draft(ctx, offer)

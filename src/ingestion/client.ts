@@ -12,6 +12,8 @@ import type {
   Collection,
   PackageConfiguration,
   Product,
+  ProductSetup,
+  Property,
   Submission,
   ValidationItem,
   Variant,
@@ -210,6 +212,11 @@ export class IngestionClient {
     return this.get<Product>(`products/${productId}`, `Read product ${productId}`, true)
   }
 
+  /** The offer's setup; for Business Central offers its `packageType` (AddOn, Connect). */
+  getSetup(productId: string): Promise<ProductSetup | undefined> {
+    return this.get<ProductSetup>(`products/${productId}/setup`, 'Read the offer setup', true)
+  }
+
   // Plans, branches, modules ---------------------------------------------------------------------
 
   listVariants(productId: string): Promise<Variant[]> {
@@ -251,15 +258,42 @@ export class IngestionClient {
     return { config: response.body, etag: response.headers.etag ?? response.body?.['@odata.etag'] }
   }
 
+  /** The Property module's draft (offer properties; a Business Central offer's `appVersion`). */
+  async getProperty(productId: string, instanceId: string): Promise<Property | undefined> {
+    const body = await this.get<Collection<Property>>(
+      `products/${productId}/properties/getByInstanceID(instanceID=${instanceId})`,
+      'Read the offer properties'
+    )
+    return body?.value?.[0]
+  }
+
+  async putProperty(productId: string, property: Property, etag: string): Promise<Property> {
+    const response = await this.call<Property>({
+      method: 'PUT',
+      path: `products/${productId}/properties/${property.id}`,
+      operation: 'Update the offer properties',
+      // Guarded by If-Match: a repeat either lands on the same state or is refused with 412.
+      retry: 'idempotent',
+      headers: { 'if-match': etag },
+      json: property
+    })
+    return response.body
+  }
+
   // Packages ---------------------------------------------------------------------------------------
 
-  async createPackage(productId: string, fileName: string): Promise<AzurePackage> {
+  /** `resourceType`: AzureApplicationPackage, or a Business Central package type (§8). */
+  async createPackage(
+    productId: string,
+    fileName: string,
+    resourceType = 'AzureApplicationPackage'
+  ): Promise<AzurePackage> {
     const response = await this.call<AzurePackage>({
       method: 'POST',
       path: `products/${productId}/packages`,
       operation: `Create package '${fileName}'`,
       retry: 'create',
-      json: { resourceType: 'AzureApplicationPackage', fileName }
+      json: { resourceType, fileName }
     })
     return response.body
   }

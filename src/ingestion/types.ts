@@ -54,6 +54,23 @@ export interface PackageConfiguration {
   [field: string]: unknown
 }
 
+export interface ProductSetup {
+  resourceType?: string
+  /** Business Central offers: `AddOn` (an app is uploaded) or `Connect` (no package). */
+  packageType?: string
+  [field: string]: unknown
+}
+
+/** The Property module's entity; full replace on PUT, so every field read is sent back. */
+export interface Property {
+  resourceType: string
+  id: string
+  /** Business Central offers: the app's four-part version. */
+  appVersion?: string
+  '@odata.etag'?: string
+  [field: string]: unknown
+}
+
 export interface ValidationItem {
   errorCode?: string
   severity?: string

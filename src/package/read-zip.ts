@@ -1,5 +1,14 @@
-import type { Readable } from 'node:stream'
+import { close, createWriteStream, fstat, open, read } from 'node:fs'
+import { promisify } from 'node:util'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import yauzl from 'yauzl'
+
+/**
+ * Where a zip is: a whole file, or a slice of one (a Business Central `.app` is a 40-byte NAVX header
+ * followed by a zip whose offsets count from the zip's own start).
+ */
+export type ZipSource = string | { path: string; offset: number; length: number }
 
 /** One entry of a zip's central directory, name decoded but not yet judged safe. */
 export interface ZipEntryInfo {
@@ -34,18 +43,11 @@ export class ZipReadError extends Error {
  * nothing else of it is loaded.
  */
 export async function readZip(
-  zipPath: string,
+  source: ZipSource,
   read: readonly string[],
   maxEntryBytes: number
 ): Promise<ZipListing> {
-  let zip: yauzl.ZipFile
-  try {
-    // decodeStrings: false, so that an unsafe name (`../x`, `/etc/x`) is listed and judged by the
-    // caller with a clear message, rather than aborting the listing with yauzl's terse error.
-    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false, decodeStrings: false })
-  } catch (error) {
-    throw new ZipReadError(describe(error))
-  }
+  const zip = await openZip(source)
   try {
     const entries: ZipEntryInfo[] = []
     const wanted = new Map<string, yauzl.Entry>()
@@ -71,6 +73,143 @@ export async function readZip(
     throw error instanceof ZipReadError ? error : new ZipReadError(describe(error))
   } finally {
     zip.close()
+  }
+}
+
+/**
+ * Streams one entry of a zip to `destination` (a nested `.app` of a ready-to-run package, which
+ * needs random access of its own). Refused when the entry is missing or declares more than `maxBytes`;
+ * yauzl checks the inflated length against the declared one.
+ */
+export async function copyZipEntry(
+  source: ZipSource,
+  name: string,
+  destination: string,
+  maxBytes: number
+): Promise<number> {
+  const zip = await openZip(source)
+  try {
+    let found: yauzl.Entry | undefined
+    for await (const entry of zip.eachEntry()) {
+      const entryName = yauzl.getFileNameLowLevel(
+        entry.generalPurposeBitFlag,
+        entry.fileNameRaw,
+        entry.extraFields,
+        false
+      )
+      if (entryName === name) {
+        found = entry
+        break
+      }
+    }
+    if (!found) throw new ZipReadError(`'${name}' is not in the zip`)
+    if (found.uncompressedSize > maxBytes) {
+      throw new ZipReadError(`'${name}' declares ${found.uncompressedSize} bytes, more than ${maxBytes}`)
+    }
+    let stream: Readable
+    try {
+      stream = await zip.openReadStreamPromise(found)
+    } catch (error) {
+      throw new ZipReadError(`cannot read '${name}': ${describe(error)}`)
+    }
+    try {
+      await pipeline(stream, createWriteStream(destination))
+    } catch (error) {
+      throw new ZipReadError(`cannot read '${name}': ${describe(error)}`)
+    }
+    return found.uncompressedSize
+  } finally {
+    zip.close()
+  }
+}
+
+async function openZip(source: ZipSource): Promise<yauzl.ZipFile> {
+  // decodeStrings: false, so that an unsafe name (`../x`, `/etc/x`) is listed and judged by the
+  // caller with a clear message, rather than aborting the listing with yauzl's terse error.
+  const options = { lazyEntries: true, autoClose: false, decodeStrings: false }
+  try {
+    if (typeof source === 'string') return await yauzl.openPromise(source, options)
+    const fd = await promisify(open)(source.path, 'r')
+    const size = (await promisify(fstat)(fd)).size
+    if (source.offset + source.length > size) {
+      await promisify(close)(fd)
+      throw new ZipReadError(`the zip runs past the end of the file (${size} bytes)`)
+    }
+    const reader = new FileSliceReader(fd, source.offset)
+    try {
+      return await yauzl.fromRandomAccessReaderPromise(reader, source.length, options)
+    } catch (error) {
+      reader.close(() => undefined)
+      throw error
+    }
+  } catch (error) {
+    throw error instanceof ZipReadError ? error : new ZipReadError(describe(error))
+  }
+}
+
+const CHUNK_BYTES = 64 * 1024
+
+async function readExactly(
+  fd: number,
+  buffer: Buffer,
+  bufferOffset: number,
+  length: number,
+  position: number
+): Promise<void> {
+  for (let done = 0; done < length;) {
+    const { bytesRead } = await promisify(read)(
+      fd,
+      buffer,
+      bufferOffset + done,
+      length - done,
+      position + done
+    )
+    if (bytesRead === 0) throw new Error('unexpected end of file')
+    done += bytesRead
+  }
+}
+
+/** Random access to the bytes of a file from `offset` on, as yauzl reads a zip. Closes the file with the zip. */
+class FileSliceReader extends yauzl.RandomAccessReader {
+  constructor(
+    private readonly fd: number,
+    private readonly offset: number
+  ) {
+    super()
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    // Positional reads on the shared descriptor (a ReadStream on it would close it when done).
+    const { fd, offset } = this
+    return Readable.from(
+      (async function* () {
+        for (let at = start; at < end;) {
+          const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, end - at))
+          const { bytesRead } = await promisify(read)(fd, chunk, 0, chunk.length, offset + at)
+          if (bytesRead === 0) throw new Error('unexpected end of file')
+          yield chunk.subarray(0, bytesRead)
+          at += bytesRead
+        }
+      })(),
+      { objectMode: false }
+    )
+  }
+
+  override read(
+    buffer: Buffer,
+    bufferOffset: number,
+    length: number,
+    position: number,
+    callback: (error: Error | null) => void
+  ): void {
+    readExactly(this.fd, buffer, bufferOffset, length, this.offset + position).then(
+      () => callback(null),
+      (error: Error) => callback(error)
+    )
+  }
+
+  override close(callback: (error: Error | null) => void): void {
+    close(this.fd, error => callback(error ?? null))
   }
 }
 

@@ -13,6 +13,13 @@ export interface UploadedPackage {
   processingMs: number
 }
 
+export interface UploadOptions {
+  /** The package's resourceType; default AzureApplicationPackage (Business Central: §8). */
+  resourceType?: string
+  /** What to do when Partner Center cannot process the file. */
+  failureHint?: string
+}
+
 /**
  * Creates the package in Partner Center, streams the zip to its blob, marks it uploaded and waits
  * until Partner Center has processed it. A create whose answer was lost is found again instead of
@@ -22,9 +29,16 @@ export async function uploadPackage(
   ctx: RunContext,
   productId: string,
   prepared: PreparedPackage,
-  knownPackageIds: Set<string>
+  knownPackageIds: Set<string>,
+  options: UploadOptions = {}
 ): Promise<UploadedPackage> {
-  const pkg = await createPackageOnce(ctx, productId, prepared.fileName, knownPackageIds)
+  const pkg = await createPackageOnce(
+    ctx,
+    productId,
+    prepared.fileName,
+    knownPackageIds,
+    options.resourceType
+  )
   ctx.progress.describe = () => `uploading package ${pkg.id} of product ${productId}`
   if (!pkg.fileSasUri)
     throw new ActionError(`Partner Center created package ${pkg.id} without an upload URL.`)
@@ -66,7 +80,9 @@ export async function uploadPackage(
         ? `Package ${pkg.id} disappeared from Partner Center while being processed.`
         : `Partner Center could not process the package ${prepared.fileName} (${pkg.id}): ${items.length ? items.join('; ') : 'no reason given'}.`,
       {
-        hint: 'Fix the package and tag a new release. A common cause is a mainTemplate.json without the partner usage attribution resource (pid-<GUID>-partnercenter); check the template with the ARM template test toolkit.'
+        hint:
+          options.failureHint ??
+          'Fix the package and tag a new release. A common cause is a mainTemplate.json without the partner usage attribution resource (pid-<GUID>-partnercenter); check the template with the ARM template test toolkit.'
       }
     )
   }
@@ -77,12 +93,13 @@ async function createPackageOnce(
   ctx: RunContext,
   productId: string,
   fileName: string,
-  known: Set<string>
+  known: Set<string>,
+  resourceType?: string
 ): Promise<AzurePackage> {
   return createOnce({
-    what: 'the package',
+    what: `the package '${fileName}'`,
     clock: ctx.clock,
-    create: () => ctx.ingestion.createPackage(productId, fileName),
+    create: () => ctx.ingestion.createPackage(productId, fileName, resourceType),
     findCreated: async () => {
       const found = (await ctx.ingestion.listPackages(productId)).find(
         p => !known.has(p.id) && p.fileName === fileName && p.state === 'PendingUpload'

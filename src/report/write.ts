@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { redact } from '../http/redact.js'
+import { log } from '../log.js'
 import { renderMarkdown } from './markdown.js'
 import type { Report } from './report.js'
 
@@ -19,6 +20,7 @@ export async function writeReport(
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(markdown).write()
   } else {
-    core.info(markdown)
+    // A local run: the summary goes to the log, through the logger that neutralises its lines.
+    log.info(markdown)
   }
 }

@@ -1,0 +1,90 @@
+import { redact } from '../http/redact.js'
+
+/**
+ * Text and Markdown for the job summary. Offer names, IDs, states and error messages come from
+ * Partner Center (or from whoever answers at the configured URL); rendered as Markdown they could
+ * put a link, an image that calls home, or HTML into the summary. So every string is text, escaped
+ * here, and Markdown is a separate type that only our own code makes: the literal parts of an `md`
+ * template, `code` and `strong`, whose arguments are escaped in turn.
+ */
+
+const MARKDOWN = Symbol('markdown')
+
+/** Markdown written by this action; never made from a server's text without escaping it. */
+export interface Markdown {
+  readonly [MARKDOWN]: string
+}
+
+export function isMarkdown(value: unknown): value is Markdown {
+  return typeof value === 'object' && value !== null && MARKDOWN in value
+}
+
+function markdown(source: string): Markdown {
+  return { [MARKDOWN]: source }
+}
+
+/** The Markdown source of text or Markdown: text is escaped, Markdown is taken as it is. */
+export function toMarkdown(value: string | number | Markdown): string {
+  if (isMarkdown(value)) return value[MARKDOWN]
+  return escapeText(String(value))
+}
+
+/**
+ * Our own Markdown around values: the template's literal parts are Markdown, each value is text
+ * (escaped) unless it is Markdown itself. `md\`Submission ${code(id)}: ${strong(state)}\``.
+ */
+export function md(literals: TemplateStringsArray, ...values: Array<string | number | Markdown>): Markdown {
+  let source = literals[0]
+  values.forEach((value, i) => (source += toMarkdown(value) + literals[i + 1]))
+  return markdown(source)
+}
+
+/** An inline code span holding `text` verbatim (no Markdown or HTML is read inside one). */
+export function code(text: string | number): Markdown {
+  const body = redact(String(text)).replace(/[\r\n]+/g, ' ')
+  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map(run => run.length))
+  const fence = '`'.repeat(longestRun + 1)
+  const pad = body.startsWith('`') || body.endsWith('`') || /^ .* $/.test(body) ? ' ' : ''
+  return markdown(`${fence}${pad}${body}${pad}${fence}`)
+}
+
+/** Bold text. */
+export function strong(text: string | number | Markdown): Markdown {
+  return markdown(`**${toMarkdown(text)}**`)
+}
+
+/** A fenced code block holding `text` verbatim; the fence is longer than any backtick run in it. */
+export function codeBlock(text: string): string {
+  const body = redact(text)
+  const longestRun = Math.max(2, ...(body.match(/`{3,}/g) ?? []).map(run => run.length))
+  const fence = '`'.repeat(longestRun + 1)
+  return `${fence}\n${body}\n${fence}`
+}
+
+/**
+ * Text as Markdown that renders as exactly that text, on one line: no emphasis, links, images,
+ * HTML, headings, lists, tables or math. Secrets are redacted first (escaping would hide them from
+ * the redaction patterns). Newlines become `<br>`.
+ */
+export function escapeText(text: string): string {
+  return (
+    redact(text)
+      // The characters that open or close an inline construct anywhere in a line: backslash
+      // escapes, code, emphasis, links and images (`[`), table cells, strike-through, math.
+      .replace(/[\\`*_[\]|~$]/g, '\\$&')
+      .replace(/[&<>"]/g, c => HTML_ENTITIES[c])
+      // Those that open a block only at the start: headings, lists, quotes (`&gt;` by now),
+      // thematic breaks, setext underlines, ordered lists (`1.`, `1)`).
+      .replace(/^(\s*)([-+#=])/, '$1\\$2')
+      .replace(/^(\s*\d+)([.)])/, '$1\\$2')
+      // GitHub turns bare URLs, `www.` names, e-mail addresses and @mentions into links; a
+      // zero-width space after the scheme's colon, `www` and `@` stops that without changing what
+      // a reader sees.
+      .replace(/:\/\//g, ':\u200b//')
+      .replace(/\b(www)\./gi, '$1\u200b.')
+      .replace(/@/g, '@\u200b')
+      .replace(/\r\n|\r|\n/g, '<br>')
+  )
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }

@@ -93,6 +93,14 @@ describe('the job summary renders server text as text', () => {
     }
   })
 
+  it('leaves text that starts no block alone inside a line: cells and headings', () => {
+    const markdown = renderMarkdown(
+      report([{ heading: '1. Plans', table: { headers: ['Version'], rows: [['1.0.0'], ['- none']] } }])
+    )
+    expect(markdown).toContain('### 1. Plans\n')
+    expect(markdown).toContain('| 1.0.0 |\n| - none |')
+  })
+
   it('keeps a multi-line value in one paragraph or cell, so no line of it starts a block', () => {
     const markdown = renderMarkdown(
       report([

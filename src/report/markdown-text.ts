@@ -23,10 +23,13 @@ function markdown(source: string): Markdown {
   return { [MARKDOWN]: source }
 }
 
-/** The Markdown source of text or Markdown: text is escaped, Markdown is taken as it is. */
-export function toMarkdown(value: string | number | Markdown): string {
+/**
+ * The Markdown source of text or Markdown: text is escaped (for the start of a block unless
+ * `inline`), Markdown is taken as it is.
+ */
+export function toMarkdown(value: string | number | Markdown, inline = false): string {
   if (isMarkdown(value)) return value[MARKDOWN]
-  return escapeText(String(value))
+  return inline ? escapeInline(String(value)) : escapeText(String(value))
 }
 
 /**
@@ -35,7 +38,8 @@ export function toMarkdown(value: string | number | Markdown): string {
  */
 export function md(literals: TemplateStringsArray, ...values: Array<string | number | Markdown>): Markdown {
   let source = literals[0]
-  values.forEach((value, i) => (source += toMarkdown(value) + literals[i + 1]))
+  // A value that opens the template may open a block; the others sit inside a line.
+  values.forEach((value, i) => (source += toMarkdown(value, source !== '') + literals[i + 1]))
   return markdown(source)
 }
 
@@ -50,7 +54,7 @@ export function code(text: string | number): Markdown {
 
 /** Bold text. */
 export function strong(text: string | number | Markdown): Markdown {
-  return markdown(`**${toMarkdown(text)}**`)
+  return markdown(`**${toMarkdown(text, true)}**`)
 }
 
 /** A fenced code block holding `text` verbatim; the fence is longer than any backtick run in it. */
@@ -62,27 +66,35 @@ export function codeBlock(text: string): string {
 }
 
 /**
- * Text as Markdown that renders as exactly that text, on one line: no emphasis, links, images,
- * HTML, headings, lists, tables or math. Secrets are redacted first (escaping would hide them from
- * the redaction patterns). Newlines become `<br>`.
+ * Text as Markdown that renders as exactly that text, on one line, where a block may start (a
+ * paragraph, a list item, a quote): no emphasis, links, images, HTML, headings, lists, tables or
+ * math. Secrets are redacted first (escaping would hide them from the redaction patterns).
  */
 export function escapeText(text: string): string {
+  return (
+    escapeInline(text)
+      // What opens a block only at its start: headings, lists, thematic breaks, setext
+      // underlines, ordered lists (`1.`, `1)`); quotes are `&gt;` by now.
+      .replace(/^(\s*)([-+#=])/, '$1\\$2')
+      .replace(/^(\s*\d+)([.)])/, '$1\\$2')
+  )
+}
+
+/** Like escapeText, for text in the middle of a line (a table cell, a heading, after a label). */
+export function escapeInline(text: string): string {
   return (
     redact(text)
       // The characters that open or close an inline construct anywhere in a line: backslash
       // escapes, code, emphasis, links and images (`[`), table cells, strike-through, math.
       .replace(/[\\`*_[\]|~$]/g, '\\$&')
       .replace(/[&<>"]/g, c => HTML_ENTITIES[c])
-      // Those that open a block only at the start: headings, lists, quotes (`&gt;` by now),
-      // thematic breaks, setext underlines, ordered lists (`1.`, `1)`).
-      .replace(/^(\s*)([-+#=])/, '$1\\$2')
-      .replace(/^(\s*\d+)([.)])/, '$1\\$2')
       // GitHub turns bare URLs, `www.` names, e-mail addresses and @mentions into links; a
       // zero-width space after the scheme's colon, `www` and `@` stops that without changing what
       // a reader sees.
       .replace(/:\/\//g, ':\u200b//')
       .replace(/\b(www)\./gi, '$1\u200b.')
       .replace(/@/g, '@\u200b')
+      // One line: a newline could start a block (a heading, a list, a fence) of the text's making.
       .replace(/\r\n|\r|\n/g, '<br>')
   )
 }

@@ -1,5 +1,5 @@
 import { redact } from '../http/redact.js'
-import { codeBlock, escapeText, isMarkdown, toMarkdown } from './markdown-text.js'
+import { codeBlock, escapeInline, escapeText, isMarkdown, toMarkdown } from './markdown-text.js'
 import type { Link, Markdown, Report, Section, Table, Text } from './report.js'
 
 /**
@@ -13,10 +13,10 @@ export const SUMMARY_BYTE_LIMIT = 900 * 1024
 export const TABLE_ROW_LIMIT = 500
 
 export function renderMarkdown(report: Report, failure?: { message: string; hint?: string }): string {
-  const parts: string[] = [`## ${escapeText(report.title)}`]
+  const parts: string[] = [`## ${escapeInline(report.title)}`]
   if (failure) {
     parts.push(
-      `> [!CAUTION]\n> ${escapeText(failure.message)}${failure.hint ? `\n>\n> **What to do:** ${escapeText(failure.hint)}` : ''}`
+      `> [!CAUTION]\n> ${escapeText(failure.message)}${failure.hint ? `\n>\n> **What to do:** ${escapeInline(failure.hint)}` : ''}`
     )
   }
   for (const section of report.sections) parts.push(renderSection(section))
@@ -34,7 +34,7 @@ export function renderMarkdown(report: Report, failure?: { message: string; hint
 
 function renderSection(section: Section): string {
   const out: string[] = []
-  if (section.heading) out.push(`### ${escapeText(section.heading)}`)
+  if (section.heading) out.push(`### ${escapeInline(section.heading)}`)
   if (section.text) out.push(block(section.text))
   if (section.list?.length) out.push(section.list.map(item => `- ${block(item)}`).join('\n'))
   if (section.table) out.push(renderTable(section.table))
@@ -42,7 +42,7 @@ function renderSection(section: Section): string {
     const { summary, body, code } = section.details
     const inner = code && !isMarkdown(body) ? codeBlock(body) : block(body)
     // The blank lines let GitHub render Markdown inside the HTML block.
-    out.push(`<details><summary>${escapeText(summary)}</summary>\n\n${inner}\n\n</details>`)
+    out.push(`<details><summary>${escapeInline(summary)}</summary>\n\n${inner}\n\n</details>`)
   }
   return out.join('\n\n')
 }
@@ -71,13 +71,13 @@ function renderTable(table: Table): string {
 function cell(value: string | Link | Markdown): string {
   // Text escapes `|`; our own Markdown may hold one in a code span, which still ends the cell.
   const source =
-    typeof value === 'string' ? escapeText(value) : isMarkdown(value) ? toMarkdown(value) : link(value)
+    typeof value === 'string' ? escapeInline(value) : isMarkdown(value) ? toMarkdown(value) : link(value)
   return source.replace(/(?<!\\)\|/g, '\\|').replace(/\r?\n/g, '<br>')
 }
 
 /** Our own link; an href that is not plain https (or holds characters that could end it) shows as text. */
 function link(value: Link): string {
-  const text = escapeText(value.text)
+  const text = escapeInline(value.text)
   if (!/^https:\/\/[^\s()<>"'\\]+$/.test(value.href)) return text
   return `[${text}](${value.href})`
 }

@@ -83,7 +83,7 @@ export function escapeText(text: string): string {
 /** Like escapeText, for text in the middle of a line (a table cell, a heading, after a label). */
 export function escapeInline(text: string): string {
   return (
-    redact(text)
+    redact(String(text))
       // The characters that open or close an inline construct anywhere in a line: backslash
       // escapes, code, emphasis, links and images (`[`), table cells, strike-through, math.
       .replace(/[\\`*_[\]|~$]/g, '\\$&')

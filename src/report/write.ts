@@ -14,7 +14,8 @@ export async function writeReport(
 ): Promise<void> {
   for (const [name, value] of Object.entries(report.outputs)) {
     if (value === undefined) continue
-    core.setOutput(name, redact(value))
+    // String(): a server may send a number where an ID belongs.
+    core.setOutput(name, redact(String(value)))
   }
   const markdown = renderMarkdown(report, failure)
   if (process.env.GITHUB_STEP_SUMMARY) {

@@ -77,7 +77,9 @@ describe('log.info', () => {
       return true
     }) as typeof process.stdout.write)
   })
-  afterEach(() => jest.restoreAllMocks())
+  afterEach(() => {
+    jest.restoreAllMocks()
+  })
 
   it('writes server text that holds commands as plain lines', () => {
     for (const payload of PAYLOADS) log.info(`Offer '${payload}' found.`)

@@ -99,6 +99,22 @@ describe('a package folder stays a package folder', () => {
     // mainTemplate.json, createUiDefinition.json and scripts/setup.sh: nothing else.
     expect(everythingWritten(run)).toMatch(/app\.zip \(\d+ bytes, 3 entries/)
     expect(everythingWritten(run)).not.toContain('ghp_example')
+    // The dry run lists every entry and what was left out, in the log and in the summary.
+    expect(run.summary).toContain('### Package contents')
+    for (const name of ['mainTemplate.json', 'createUiDefinition.json', 'scripts/setup.sh'])
+      expect(run.summary).toContain(`| ${name} |`)
+    for (const name of [
+      '.DS\\_Store',
+      '.env',
+      '.git/',
+      '.partnercenterignore',
+      'Thumbs.db',
+      'debug.log',
+      'scratch/'
+    ])
+      expect(run.summary).toContain(`- ${name}\n`)
+    expect(run.stdout).toMatch(/^ {2}scripts\/setup\.sh \(10 bytes\)$/m)
+    expect(run.stdout).toMatch(/^ {2}left out: \.git\/$/m)
   })
 })
 

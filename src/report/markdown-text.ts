@@ -52,6 +52,17 @@ export function code(text: string | number): Markdown {
   return markdown(`${fence}${pad}${body}${pad}${fence}`)
 }
 
+/** A link of our own; an href that is not plain https (or could end the link early) gives the text alone. */
+export function link(text: string, href: string): Markdown {
+  const label = escapeInline(text)
+  return markdown(/^https:\/\/[^\s()<>"'\\]+$/.test(href) ? `[${label}](${href})` : label)
+}
+
+/** Markdown values joined by a separator (itself Markdown of our own). */
+export function joinMarkdown(values: Array<string | Markdown>, separator: string): Markdown {
+  return markdown(values.map(value => toMarkdown(value, true)).join(separator))
+}
+
 /** Bold text. */
 export function strong(text: string | number | Markdown): Markdown {
   return markdown(`**${toMarkdown(text, true)}**`)

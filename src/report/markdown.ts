@@ -1,5 +1,5 @@
 import { redact } from '../http/redact.js'
-import { codeBlock, escapeInline, escapeText, isMarkdown, toMarkdown } from './markdown-text.js'
+import { codeBlock, escapeInline, escapeText, isMarkdown, link, toMarkdown } from './markdown-text.js'
 import type { Link, Markdown, Report, Section, Table, Text } from './report.js'
 
 /**
@@ -71,13 +71,10 @@ function renderTable(table: Table): string {
 function cell(value: string | Link | Markdown): string {
   // Text escapes `|`; our own Markdown may hold one in a code span, which still ends the cell.
   const source =
-    typeof value === 'string' ? escapeInline(value) : isMarkdown(value) ? toMarkdown(value) : link(value)
+    typeof value === 'string'
+      ? escapeInline(value)
+      : isMarkdown(value)
+        ? toMarkdown(value)
+        : toMarkdown(link(value.text, value.href))
   return source.replace(/(?<!\\)\|/g, '\\|').replace(/\r?\n/g, '<br>')
-}
-
-/** Our own link; an href that is not plain https (or holds characters that could end it) shows as text. */
-function link(value: Link): string {
-  const text = escapeInline(value.text)
-  if (!/^https:\/\/[^\s()<>"'\\]+$/.test(value.href)) return text
-  return `[${text}](${value.href})`
 }

@@ -70,4 +70,4 @@ function encodePathSegment(text: string): string {
 }
 
 import type { Markdown } from './markdown-text.js'
-export { code, isMarkdown, md, strong, type Markdown } from './markdown-text.js'
+export { code, isMarkdown, joinMarkdown, link, md, strong, type Markdown } from './markdown-text.js'

@@ -11,7 +11,7 @@ import {
   SKIPPED_TYPES,
   toConfigureBody
 } from './export-tree.js'
-import type { Report } from '../../report/report.js'
+import { code, joinMarkdown, md, type Report } from '../../report/report.js'
 import { resolveOffer } from '../shared/resolve-offer.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 
@@ -50,11 +50,14 @@ export const exportCommand = async (ctx: RunContext): Promise<Report> => {
     },
     sections: [
       {
-        text: `Exported the draft of \`${offer.offerId}\` to \`${outputPath}\` (${format.toUpperCase()}). Edit it and send it back with \`command: configure\`.`,
+        text: md`Exported the draft of ${code(offer.offerId)} to ${code(outputPath)} (${format.toUpperCase()}). Edit it and send it back with \`command: configure\`.`,
         table: { headers: ['Type', 'Count'], rows: [...counts].map(([type, count]) => [type, String(count)]) }
       },
       {
-        text: `Left out: ${READ_ONLY_FIELDS.map(f => `\`${f}\``).join(', ')} (read-only) and ${SKIPPED_TYPES.join(', ')} resources (sending one publishes)${skipped ? `; ${skipped} resource(s) skipped` : ''}.`
+        text: md`Left out: ${joinMarkdown(
+          READ_ONLY_FIELDS.map(f => code(f)),
+          ', '
+        )} (read-only) and ${SKIPPED_TYPES.join(', ')} resources (sending one publishes)${skipped ? `; ${skipped} resource(s) skipped` : ''}.`
       }
     ]
   }

@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
 import type { RunContext } from '../../context.js'
 import { ActionError } from '../../errors.js'
+import { checkOutputPath, writeOutputFile } from '../../files/output-file.js'
 import { log } from '../../log.js'
 import {
   exportFormat,
@@ -23,7 +22,7 @@ import { offerOutputs } from '../shared/offer-outputs.js'
 export const exportCommand = async (ctx: RunContext): Promise<Report> => {
   // The path is checked before any request: a bad extension is an input error, not a wasted run.
   const format = exportFormat(ctx.inputs.outputPath)
-  const outputPath = resolve(ctx.inputs.outputPath!)
+  const outputPath = checkOutputPath('output-path', ctx.inputs.outputPath!)
   const offer = await resolveOffer(ctx)
   if (offer.api !== 'product-ingestion') {
     throw new ActionError(
@@ -35,8 +34,7 @@ export const exportCommand = async (ctx: RunContext): Promise<Report> => {
   }
   const tree = await ctx.productIngestion.getResourceTree(offer.productId, 'draft')
   const body = toConfigureBody(tree.resources)
-  mkdirSync(dirname(outputPath), { recursive: true })
-  writeFileSync(outputPath, serialize(body, format))
+  writeOutputFile('output-path', outputPath, serialize(body, format))
   const counts = new Map<string, number>()
   for (const resource of body.resources)
     counts.set(resourceType(resource), (counts.get(resourceType(resource)) ?? 0) + 1)

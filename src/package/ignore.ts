@@ -5,6 +5,8 @@
  * belongs in a marketplace package that customers can download.
  */
 
+import { globToRegExp } from '../files/glob.js'
+
 /** The ignore file read from the root of a package folder. */
 export const IGNORE_FILE = '.partnercenterignore'
 
@@ -49,7 +51,7 @@ export function parseIgnoreRules(text: string): IgnoreRules {
     const anchored = line.includes('/')
     line = line.replace(/^\/+/, '')
     if (!line) continue
-    rules.push({ negated, foldersOnly, anchored, regexp: patternToRegExp(line) })
+    rules.push({ negated, foldersOnly, anchored, regexp: globToRegExp(line) })
   }
   return {
     ignores(relativePath: string, isFolder: boolean): boolean {
@@ -63,24 +65,4 @@ export function parseIgnoreRules(text: string): IgnoreRules {
       return ignored
     }
   }
-}
-
-/** `*`, `?` and `**` over `/`-separated paths; every other character stands for itself. */
-function patternToRegExp(pattern: string): RegExp {
-  let source = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i]
-    if (char === '*' && pattern[i + 1] === '*') {
-      if (pattern[i + 2] === '/') {
-        source += '(?:[^/]+/)*'
-        i += 2
-      } else {
-        source += '.*'
-        i += 1
-      }
-    } else if (char === '*') source += '[^/]*'
-    else if (char === '?') source += '[^/]'
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
-  }
-  return new RegExp(`^${source}$`)
 }

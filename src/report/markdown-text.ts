@@ -13,6 +13,7 @@ const MARKDOWN = Symbol('markdown')
 /** Markdown written by this action; never made from a server's text without escaping it. */
 export interface Markdown {
   readonly [MARKDOWN]: string
+  toString(): string
 }
 
 export function isMarkdown(value: unknown): value is Markdown {
@@ -20,7 +21,9 @@ export function isMarkdown(value: unknown): value is Markdown {
 }
 
 function markdown(source: string): Markdown {
-  return { [MARKDOWN]: source }
+  // toString gives the source, for tests and for a Markdown value put in a plain string by mistake
+  // (it is then escaped again as text: shown with its marks, never rendered).
+  return { [MARKDOWN]: source, toString: () => source }
 }
 
 /**

@@ -157,7 +157,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe(`${CASES.length} bad inputs through the bundle`, () => {
   it.each(CASES)('%s: an ::error naming the input, nothing written', async (_name, inputs, input) => {
-    const run = await runAction({ inputs: emulatorInputs(emulator, inputs) })
+    // The files of the cases are in `dir`: it is their workspace, so each case fails for its own reason.
+    const run = await runAction({ env: { GITHUB_WORKSPACE: dir }, inputs: emulatorInputs(emulator, inputs) })
     expect(run.code).toBe(1)
     const errors = errorAnnotations(run)
     expect(errors.length).toBeGreaterThan(0)

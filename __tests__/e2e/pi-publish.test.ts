@@ -37,8 +37,9 @@ beforeEach(() => {
   emulator.setBehaviours([])
 })
 
+// The files these runs read are in `dir`: it is their workspace (config-path must lead inside it).
 const run = (inputs: Record<string, string>): Promise<ActionRun> =>
-  runAction({ env, inputs: emulatorInputs(emulator, inputs) })
+  runAction({ env: { ...env, GITHUB_WORKSPACE: dir }, inputs: emulatorInputs(emulator, inputs) })
 const file = (name: string, value: unknown) => {
   writeFileSync(join(dir, name), JSON.stringify(value, null, 2))
   return join(dir, name)

@@ -28,7 +28,8 @@ afterAll(async () => {
 beforeEach(() => emulator.reset())
 
 const run = (inputs: Record<string, string>): Promise<ActionRun> =>
-  runAction({ env, inputs: emulatorInputs(emulator, inputs) })
+  // The files these runs read and write are in `dir`: it is their workspace.
+  runAction({ env: { ...env, GITHUB_WORKSPACE: dir }, inputs: emulatorInputs(emulator, inputs) })
 const file = (name: string, text: string) => {
   writeFileSync(join(dir, name), text)
   return join(dir, name)

@@ -55,3 +55,17 @@ export async function patchNames(zipPath: string, from: string, to: string): Pro
   if (count < 2) throw new Error(`expected '${from}' in both headers, found ${count}`)
   await writeFile(zipPath, bytes)
 }
+
+/**
+ * A zip whose end-of-central-directory record declares `count` entries (a hostile zip: listing
+ * every declared entry would cost memory whatever their size). The entries are not written.
+ */
+export async function forgeEntryCount(zipPath: string, count: number): Promise<void> {
+  if (count >= 0xffff) throw new Error('0xffff means "see the ZIP64 record"; pick a smaller count')
+  const bytes = await readFile(zipPath)
+  const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  if (eocd < 0) throw new Error('no end-of-central-directory record')
+  bytes.writeUInt16LE(count, eocd + 8)
+  bytes.writeUInt16LE(count, eocd + 10)
+  await writeFile(zipPath, bytes)
+}

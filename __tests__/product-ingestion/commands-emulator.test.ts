@@ -44,6 +44,8 @@ let dir: string
 beforeAll(async () => {
   emulator = await startTestEmulator({ timeScale: 1000 })
   dir = mkdtempSync(join(tmpdir(), 'pi-commands-'))
+  // config-path and output-path must lead inside the workspace: these tests' files are in `dir`.
+  process.env.GITHUB_WORKSPACE = dir
 })
 afterAll(() => emulator.close())
 beforeEach(() => emulator.reset())
@@ -287,7 +289,7 @@ describe('publish', () => {
   it('target live without a preview publishes to preview first; draft is a no-op', async () => {
     const ctx = context({ command: 'publish', 'offer-id': CONTOSO_VM.offerId, target: 'live' })
     const report = await publishProductIngestion(ctx, await resolveOffer(ctx))
-    expect(report.sections[0].text).toMatch(/Published to preview first/)
+    expect(String(report.sections[0].text)).toMatch(/Published to preview first/)
     const status = await statusProductIngestion(
       context({ command: 'status', 'offer-id': CONTOSO_VM.offerId }),
       await resolveOffer(ctx)
@@ -379,7 +381,7 @@ describe('cancel', () => {
       context({ command: 'cancel', 'job-id': jobId }, slow),
       undefined
     )
-    expect(again.sections[0].text).toMatch(/had already completed \(cancelled\)/)
+    expect(String(again.sections[0].text)).toMatch(/had already completed \(cancelled\)/)
     await expect(
       cancelProductIngestion(context({ command: 'cancel', 'offer-id': CONTOSO_VM.offerId }, slow), undefined)
     ).rejects.toThrow(/give `job-id`/)

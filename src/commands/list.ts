@@ -2,7 +2,7 @@ import type { RunContext } from '../context.js'
 import { offerIdOf } from '../ingestion/types.js'
 import { log } from '../log.js'
 import { canonicalOfferType, findOfferType } from '../offer-types.js'
-import { partnerCenterUrl, type Report } from '../report/report.js'
+import { code, md, partnerCenterUrl, type Report } from '../report/report.js'
 import { OUTPUT_BYTE_LIMIT } from '../report/write.js'
 
 export interface OfferSummary {
@@ -42,7 +42,7 @@ export async function listCommand(ctx: RunContext): Promise<Report> {
     outputs: { offers: offersOutput(offers), count: String(offers.length) },
     sections: [
       {
-        text: `${offers.length} offer(s)${wanted ? ` of type \`${wanted}\`` : ''}.`,
+        text: md`${offers.length} offer(s)${wanted ? md` of type ${code(wanted)}` : ''}.`,
         table: {
           headers: ['Offer ID', 'Name', 'Type', 'Product ID'],
           rows: offers.map(o => [

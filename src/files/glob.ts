@@ -5,7 +5,8 @@
  * therefore the job, is the same on every run.
  */
 import { readdirSync, statSync } from 'node:fs'
-import { isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { isAbsolute, join, relative, sep } from 'node:path'
+import { confinedPath } from './workspace.js'
 
 const MAGIC = /[*?]/
 /** Folders never worth descending into when a pattern says `**`. */
@@ -38,42 +39,49 @@ export function globToRegExp(pattern: string): RegExp {
 
 /**
  * The files a pattern names, as absolute paths. A pattern without wildcards names one path, returned
- * whether or not it exists (the caller reports a missing file with its name).
+ * whether or not it exists (the caller reports a missing file with its name). Every path, and the
+ * folder a pattern starts from, must lead inside the workspace (or the runner's temp folder), or an
+ * InputError names `input`. The walk never follows a symbolic link to a folder, so a link loop
+ * (`a -> .`) cannot make it walk forever; a link to a file is taken only when it leads inside.
  */
-export function expandGlob(pattern: string, cwd: string): string[] {
+export function expandGlob(pattern: string, cwd: string, input = 'config-path'): string[] {
   const normalized = pattern.split(sep).join('/')
-  if (!hasMagic(normalized)) return [resolve(cwd, pattern)]
+  if (!hasMagic(normalized)) return [confinedPath(input, pattern, cwd)]
   const segments = normalized.split('/')
   const firstMagic = segments.findIndex(segment => hasMagic(segment))
   const fixed = segments.slice(0, firstMagic).join('/')
-  const base = isAbsolute(normalized) ? fixed || '/' : resolve(cwd, fixed || '.')
+  const base = confinedPath(input, isAbsolute(normalized) ? fixed || '/' : fixed || '.', cwd)
   const matcher = globToRegExp(segments.slice(firstMagic).join('/'))
   const deep =
     segments.slice(firstMagic).some(segment => segment.includes('**')) || firstMagic < segments.length - 1
   const found: string[] = []
   walk(base, deep, file => {
-    if (matcher.test(relative(base, file).split(sep).join('/'))) found.push(file)
+    if (matcher.test(relative(base, file).split(sep).join('/'))) found.push(confinedPath(input, file, cwd))
   })
   return found.sort()
 }
 
 function walk(folder: string, deep: boolean, visit: (file: string) => void): void {
-  let entries: string[]
+  let entries
   try {
-    entries = readdirSync(folder)
+    entries = readdirSync(folder, { withFileTypes: true })
   } catch {
     return
   }
-  for (const name of entries.sort()) {
-    const path = join(folder, name)
-    let isDirectory: boolean
-    try {
-      isDirectory = statSync(path).isDirectory()
-    } catch {
-      continue
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(folder, entry.name)
+    if (entry.isDirectory()) {
+      if (deep && !SKIPPED.has(entry.name)) walk(path, deep, visit)
+    } else if (entry.isFile()) visit(path)
+    else if (entry.isSymbolicLink()) {
+      // Followed to a file only; a link to a folder is not descended into (loops, escapes).
+      let target
+      try {
+        target = statSync(path)
+      } catch {
+        continue
+      }
+      if (target.isFile()) visit(path)
     }
-    if (isDirectory) {
-      if (deep && !SKIPPED.has(name)) walk(path, deep, visit)
-    } else visit(path)
   }
 }

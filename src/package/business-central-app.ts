@@ -2,7 +2,7 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { InputError } from '../errors.js'
-import { formatBytes } from './limits.js'
+import { formatBytes, MAX_PACKAGE_ENTRIES } from './limits.js'
 import { copyZipEntry, readZip, ZipReadError, type ZipSource } from './read-zip.js'
 
 /**
@@ -114,7 +114,12 @@ async function readManifest(
   const source: ZipSource = { path: filePath, offset: header.headerBytes, length: header.contentBytes }
   let listing
   try {
-    listing = await readZip(source, [NAVX_MANIFEST, READY_TO_RUN_MANIFEST], MAX_MANIFEST_BYTES)
+    listing = await readZip(
+      source,
+      [NAVX_MANIFEST, READY_TO_RUN_MANIFEST],
+      MAX_MANIFEST_BYTES,
+      MAX_PACKAGE_ENTRIES
+    )
   } catch (error) {
     if (!(error instanceof ZipReadError)) throw error
     throw new AppFormatError(

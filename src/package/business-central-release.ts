@@ -118,6 +118,8 @@ export async function prepareBusinessCentralRelease(
         ...digest,
         fromFolder: true,
         entries: files.length,
+        contents: files.map(file => ({ name: file.zipPath, sizeBytes: file.sizeBytes })),
+        leftOut: [],
         cleanup
       },
       cleanup
@@ -201,6 +203,8 @@ async function preparedFile(filePath: string): Promise<PreparedPackage> {
     ...digest,
     fromFolder: false,
     entries: 1,
+    contents: [{ name: path.basename(filePath), sizeBytes: digest.sizeBytes }],
+    leftOut: [],
     cleanup: async () => undefined
   }
 }

@@ -16,6 +16,13 @@ export const MAX_PACKAGE_BYTES = 1024 ** 3
  */
 export const MAX_TEMPLATE_BYTES = 20 * 1024 ** 2
 
+/**
+ * Most entries a package may hold. Real Azure Application packages hold a handful of templates and
+ * scripts; tens of thousands of entries are build output packaged by mistake, or a zip made to
+ * exhaust the memory of whoever lists it (every entry costs a record, whatever its size).
+ */
+export const MAX_PACKAGE_ENTRIES = 10_000
+
 /** The two files Partner Center requires at the root of the zip. */
 export const MAIN_TEMPLATE = 'mainTemplate.json'
 export const CREATE_UI_DEFINITION = 'createUiDefinition.json'

@@ -5,11 +5,23 @@ import path from 'node:path'
 import { InputError } from '../errors.js'
 import type { FileChecksums } from '../blob/checksums.js'
 import { digestFile } from './digest.js'
-import { MAX_PACKAGE_BYTES, MAX_TEMPLATE_BYTES, REQUIRED_ROOT_FILES, formatBytes } from './limits.js'
+import {
+  MAX_PACKAGE_BYTES,
+  MAX_PACKAGE_ENTRIES,
+  MAX_TEMPLATE_BYTES,
+  REQUIRED_ROOT_FILES,
+  formatBytes
+} from './limits.js'
+import { IGNORE_FILE } from './ignore.js'
 import { listFolderFiles } from './list-folder.js'
-import { readZip, ZipReadError } from './read-zip.js'
+import { readZip, TooManyEntriesError, ZipReadError } from './read-zip.js'
 import { checkEntries, checkTemplates, type PackageSource } from './validate.js'
 import { zipFolder } from './zip-folder.js'
+
+interface Limits {
+  maxBytes: number
+  maxEntries: number
+}
 
 /** The input every message here names. */
 const INPUT = 'package-path'
@@ -29,13 +41,24 @@ export interface PreparedPackage {
   fromFolder: boolean
   /** File entries in the zip (folder entries not counted). */
   entries: number
+  /** Every file entry of the zip, in zip order, with its uncompressed size: what is published. */
+  contents: PackageEntry[]
+  /** What a folder package left out (dotfiles, `.git/`, OS litter, `.partnercenterignore`); folders end in `/`. */
+  leftOut: string[]
   /** Removes the temporary zip built from a folder; does nothing for a zip given as input. */
   cleanup(): Promise<void>
+}
+
+export interface PackageEntry {
+  name: string
+  sizeBytes: number
 }
 
 export interface PrepareOptions {
   /** Largest zip accepted; default Partner Center's 1 GiB. */
   maxBytes?: number
+  /** Most file entries accepted; default MAX_PACKAGE_ENTRIES. */
+  maxEntries?: number
   /** Where a folder's zip is written; default RUNNER_TEMP, else the OS temp folder. */
   workDir?: string
 }
@@ -48,7 +71,10 @@ export async function preparePackage(
   packagePath: string,
   options: PrepareOptions = {}
 ): Promise<PreparedPackage> {
-  const maxBytes = options.maxBytes ?? MAX_PACKAGE_BYTES
+  const limits: Limits = {
+    maxBytes: options.maxBytes ?? MAX_PACKAGE_BYTES,
+    maxEntries: options.maxEntries ?? MAX_PACKAGE_ENTRIES
+  }
   if (!packagePath.trim()) {
     throw new InputError(INPUT, 'is empty.', 'Give the path of the package .zip, or of a folder to zip.')
   }
@@ -61,8 +87,8 @@ export async function preparePackage(
       'Build the package in an earlier step, and give its path relative to the workspace.'
     )
   }
-  if (info.isDirectory()) return prepareFolder(packagePath, resolved, maxBytes, options.workDir)
-  if (info.isFile()) return prepareZipFile(packagePath, resolved, info.size, maxBytes)
+  if (info.isDirectory()) return prepareFolder(packagePath, resolved, limits, options.workDir)
+  if (info.isFile()) return prepareZipFile(packagePath, resolved, info.size, limits)
   throw new InputError(
     INPUT,
     `'${packagePath}' is neither a file nor a folder.`,
@@ -74,7 +100,7 @@ async function prepareZipFile(
   packagePath: string,
   filePath: string,
   sizeBytes: number,
-  maxBytes: number
+  { maxBytes, maxEntries }: Limits
 ): Promise<PreparedPackage> {
   if (path.extname(filePath).toLowerCase() !== '.zip') {
     throw new InputError(
@@ -91,14 +117,16 @@ async function prepareZipFile(
     )
   }
   if (sizeBytes > maxBytes) throw tooLarge(packagePath, sizeBytes, maxBytes, false)
-  const entries = await inspectZip(packagePath, filePath, { kind: 'zip' })
+  const contents = await inspectZip(packagePath, filePath, { kind: 'zip' }, maxEntries)
   const digest = await digestFile(filePath)
   return {
     filePath,
     fileName: path.basename(filePath),
     ...digest,
     fromFolder: false,
-    entries,
+    entries: contents.length,
+    contents,
+    leftOut: [],
     cleanup: async () => undefined
   }
 }
@@ -106,15 +134,15 @@ async function prepareZipFile(
 async function prepareFolder(
   packagePath: string,
   folder: string,
-  maxBytes: number,
+  { maxBytes, maxEntries }: Limits,
   workDir: string | undefined
 ): Promise<PreparedPackage> {
-  const files = await listFolderFiles(folder, INPUT)
+  const { files, leftOut } = await listFolderFiles(folder, INPUT, maxEntries)
   if (files.length === 0) {
     throw new InputError(
       INPUT,
-      `the folder '${packagePath}' holds no files.`,
-      'Put mainTemplate.json, createUiDefinition.json and the rest of the package in it.'
+      `the folder '${packagePath}' holds no files${leftOut.length ? ` to package (left out: ${leftOut.slice(0, 5).join(', ')}${leftOut.length > 5 ? ', …' : ''})` : ''}.`,
+      `Put mainTemplate.json, createUiDefinition.json and the rest of the package in it${leftOut.length ? `; dotfiles and names matched by ${IGNORE_FILE} are left out` : ''}.`
     )
   }
   const source: PackageSource = { kind: 'folder', folder: packagePath }
@@ -134,20 +162,41 @@ async function prepareFolder(
       tooLarge(packagePath, bytes, maxBytes, true)
     )
     // Read back through the same checks as a user's zip: what is validated is what is uploaded.
-    const entries = await inspectZip(packagePath, filePath, source)
-    return { filePath, fileName, ...digest, fromFolder: true, entries, cleanup }
+    const contents = await inspectZip(packagePath, filePath, source, maxEntries)
+    return {
+      filePath,
+      fileName,
+      ...digest,
+      fromFolder: true,
+      entries: contents.length,
+      contents,
+      leftOut,
+      cleanup
+    }
   } catch (error) {
     await cleanup()
     throw error
   }
 }
 
-/** Lists and checks the zip, and parses the two required files; returns the file-entry count. */
-async function inspectZip(packagePath: string, zipPath: string, source: PackageSource): Promise<number> {
+/** Lists and checks the zip, and parses the two required files; returns the file entries. */
+async function inspectZip(
+  packagePath: string,
+  zipPath: string,
+  source: PackageSource,
+  maxEntries: number
+): Promise<PackageEntry[]> {
   let listing
   try {
-    listing = await readZip(zipPath, REQUIRED_ROOT_FILES, MAX_TEMPLATE_BYTES)
+    listing = await readZip(zipPath, REQUIRED_ROOT_FILES, MAX_TEMPLATE_BYTES, maxEntries)
   } catch (error) {
+    if (error instanceof TooManyEntriesError) {
+      throw new InputError(
+        INPUT,
+        `'${packagePath}' holds ${error.entryCount} entries; a package may hold at most ${maxEntries}.`,
+        'Leave build output and dependencies out of the package; an Azure Application package holds templates and a few scripts.'
+      )
+    }
     if (!(error instanceof ZipReadError)) throw error
     throw new InputError(
       INPUT,
@@ -155,9 +204,11 @@ async function inspectZip(packagePath: string, zipPath: string, source: PackageS
       'Check that the file is a complete, unencrypted .zip (not truncated by an upload or a failed build step).'
     )
   }
-  const entries = checkEntries(INPUT, listing.entries, source)
+  checkEntries(INPUT, listing.entries, source)
   checkTemplates(INPUT, listing.contents)
-  return entries
+  return listing.entries
+    .filter(entry => !entry.isDirectory)
+    .map(entry => ({ name: entry.name, sizeBytes: entry.uncompressedSize }))
 }
 
 function tooLarge(packagePath: string, sizeBytes: number, maxBytes: number, partial: boolean): InputError {

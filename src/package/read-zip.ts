@@ -37,18 +37,29 @@ export class ZipReadError extends Error {
   override readonly name = 'ZipReadError'
 }
 
+/** The zip's central directory declares more entries than allowed; none of them was read. */
+export class TooManyEntriesError extends Error {
+  override readonly name = 'TooManyEntriesError'
+  constructor(readonly entryCount: number) {
+    super(`the zip declares ${entryCount} entries`)
+  }
+}
+
 /**
  * Lists a zip's entries from its central directory and decompresses only the entries named in
  * `read`, each up to `maxEntryBytes`. The zip is read through a file descriptor with random access;
- * nothing else of it is loaded.
+ * nothing else of it is loaded. A zip that declares more than `maxEntries` entries is refused
+ * before any entry is listed.
  */
 export async function readZip(
   source: ZipSource,
   read: readonly string[],
-  maxEntryBytes: number
+  maxEntryBytes: number,
+  maxEntries: number
 ): Promise<ZipListing> {
   const zip = await openZip(source)
   try {
+    if (zip.entryCount > maxEntries) throw new TooManyEntriesError(zip.entryCount)
     const entries: ZipEntryInfo[] = []
     const wanted = new Map<string, yauzl.Entry>()
     for await (const entry of zip.eachEntry()) {
@@ -70,7 +81,8 @@ export async function readZip(
     }
     return { entries, contents }
   } catch (error) {
-    throw error instanceof ZipReadError ? error : new ZipReadError(describe(error))
+    if (error instanceof ZipReadError || error instanceof TooManyEntriesError) throw error
+    throw new ZipReadError(describe(error))
   } finally {
     zip.close()
   }

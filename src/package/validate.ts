@@ -41,19 +41,17 @@ export function checkEntries(input: string, entries: ZipEntryInfo[], source: Pac
     )
   }
 
-  const seen = new Set<string>()
-  const duplicates = new Set<string>()
-  for (const file of files) {
-    if (seen.has(file.name)) duplicates.add(file.name)
-    seen.add(file.name)
-  }
-  if (duplicates.size > 0) {
+  const clashes = findClashes(files.map(file => file.name))
+  if (clashes.length > 0) {
     throw new InputError(
       input,
-      `the zip holds more than one entry named ${quote([...duplicates])}; which one is used is undefined.`,
-      'Rebuild the zip from a clean folder instead of appending to an existing zip.'
+      `the zip holds entries that name the same file: ${clashes.map(group => group.map(name => `'${name}'`).join(' and ')).join('; ')}. Which one is used depends on the tool that extracts it (names that differ only in case are one file on Windows and macOS, and './' names the folder itself).`,
+      source.kind === 'zip'
+        ? 'Rebuild the zip from a clean folder instead of appending to an existing zip, and keep one spelling of each name.'
+        : 'Keep one spelling of each file name in the package folder.'
     )
   }
+  const seen = new Set(files.map(file => file.name))
 
   const problems = REQUIRED_ROOT_FILES.filter(name => !seen.has(name)).map(name =>
     missingRootFile(name, files, source)
@@ -162,6 +160,27 @@ function rootFileHint(source: PackageSource, problems: string[]): string {
 export function isUnsafeName(name: string): boolean {
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return true
   return name.split('/').includes('..')
+}
+
+/**
+ * Groups of file entries that name the same file once `./` segments, repeated `/` and case are set
+ * aside: `mainTemplate.json`, `./mainTemplate.json` and `MainTemplate.json` are one file to an
+ * extractor on Windows or macOS, and which of them wins is undefined. Exact repeats count too.
+ */
+export function findClashes(names: string[]): string[][] {
+  const groups = new Map<string, string[]>()
+  for (const name of names) {
+    const key = name
+      .split('/')
+      .filter(segment => segment !== '' && segment !== '.')
+      .join('/')
+      .toLowerCase()
+    const group = groups.get(key)
+    if (group) group.push(name)
+    else groups.set(key, [name])
+  }
+  const clashes = [...groups.values()].filter(group => group.length > 1)
+  return clashes.slice(0, QUOTE_LIMIT).map(group => group.slice(0, QUOTE_LIMIT))
 }
 
 /** The folder (as the user gave it) that holds a nested entry, for the suggested package-path. */

@@ -1,22 +1,26 @@
 import { redact } from '../http/redact.js'
-import type { Link, Report, Section, Table } from './report.js'
+import { codeBlock, escapeInline, escapeText, isMarkdown, link, toMarkdown } from './markdown-text.js'
+import type { Link, Markdown, Report, Section, Table, Text } from './report.js'
 
 /**
- * Renders a report as GitHub-flavoured Markdown for the job summary. GitHub refuses summaries over
- * 1 MiB per step, so tables are cut to a row budget and the total to a byte budget.
+ * Renders a report as GitHub-flavoured Markdown for the job summary. Every string of the report is
+ * text and is escaped (markdown-text.ts); only Markdown values and links made by our own code are
+ * rendered as such. GitHub refuses summaries over 1 MiB per step, so tables are cut to a row budget
+ * and the total to a byte budget.
  */
 
 export const SUMMARY_BYTE_LIMIT = 900 * 1024
 export const TABLE_ROW_LIMIT = 500
 
 export function renderMarkdown(report: Report, failure?: { message: string; hint?: string }): string {
-  const parts: string[] = [`## ${escape(report.title)}`]
+  const parts: string[] = [`## ${escapeInline(report.title)}`]
   if (failure) {
     parts.push(
-      `> [!CAUTION]\n> ${escape(failure.message)}${failure.hint ? `\n>\n> **What to do:** ${escape(failure.hint)}` : ''}`
+      `> [!CAUTION]\n> ${escapeText(failure.message)}${failure.hint ? `\n>\n> **What to do:** ${escapeInline(failure.hint)}` : ''}`
     )
   }
   for (const section of report.sections) parts.push(renderSection(section))
+  // A last pass over the whole, for secrets inside our own Markdown.
   let text = redact(parts.filter(Boolean).join('\n\n') + '\n')
   if (Buffer.byteLength(text) > SUMMARY_BYTE_LIMIT) {
     text = Buffer.from(text)
@@ -30,27 +34,30 @@ export function renderMarkdown(report: Report, failure?: { message: string; hint
 
 function renderSection(section: Section): string {
   const out: string[] = []
-  if (section.heading) out.push(`### ${escape(section.heading)}`)
-  if (section.text) out.push(section.text)
-  if (section.list?.length) out.push(section.list.map(item => `- ${item}`).join('\n'))
+  if (section.heading) out.push(`### ${escapeInline(section.heading)}`)
+  if (section.text) out.push(block(section.text))
+  if (section.list?.length) out.push(section.list.map(item => `- ${block(item)}`).join('\n'))
   if (section.table) out.push(renderTable(section.table))
   if (section.details) {
-    const body = section.details.code
-      ? `\n\n\`\`\`\n${section.details.body.replace(/```/g, '`\u200b``')}\n\`\`\`\n`
-      : `\n\n${section.details.body}\n`
-    out.push(`<details><summary>${escapeHtml(section.details.summary)}</summary>${body}</details>`)
+    const { summary, body, code } = section.details
+    const inner = code && !isMarkdown(body) ? codeBlock(body) : block(body)
+    // The blank lines let GitHub render Markdown inside the HTML block.
+    out.push(`<details><summary>${escapeInline(summary)}</summary>\n\n${inner}\n\n</details>`)
   }
   return out.join('\n\n')
+}
+
+/** A paragraph or list item: Markdown as written, text escaped (its newlines become `<br>`). */
+function block(text: Text): string {
+  return toMarkdown(text)
 }
 
 function renderTable(table: Table): string {
   const rows = table.rows.slice(0, TABLE_ROW_LIMIT)
   const lines = [
-    `| ${table.headers.map(escapeCell).join(' | ')} |`,
+    `| ${table.headers.map(cell).join(' | ')} |`,
     `| ${table.headers.map(() => '---').join(' | ')} |`,
-    ...rows.map(
-      row => `| ${row.map(cell => (typeof cell === 'string' ? escapeCell(cell) : link(cell))).join(' | ')} |`
-    )
+    ...rows.map(row => `| ${row.map(cell).join(' | ')} |`)
   ]
   if (table.rows.length > rows.length) {
     lines.push(
@@ -61,18 +68,13 @@ function renderTable(table: Table): string {
   return lines.join('\n')
 }
 
-function link(cell: Link): string {
-  return `[${escapeCell(cell.text)}](${cell.href.replace(/[()\s]/g, encodeURIComponent)})`
-}
-
-function escapeCell(text: string): string {
-  return escape(text).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
-}
-
-function escape(text: string): string {
-  return text.replace(/[<>]/g, c => (c === '<' ? '&lt;' : '&gt;'))
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+function cell(value: string | Link | Markdown): string {
+  // Text escapes `|`; our own Markdown may hold one in a code span, which still ends the cell.
+  const source =
+    typeof value === 'string'
+      ? escapeInline(value)
+      : isMarkdown(value)
+        ? toMarkdown(value)
+        : toMarkdown(link(value.text, value.href))
+  return source.replace(/(?<!\\)\|/g, '\\|').replace(/\r?\n/g, '<br>')
 }

@@ -27,30 +27,47 @@ export type Outputs = Partial<Record<OutputName, string>>
 
 export interface Table {
   headers: string[]
-  /** Cells are Markdown-free text or a link. */
-  rows: Array<Array<string | Link>>
+  /** A string cell is text (shown as written, never as Markdown or HTML); a Link is our own link. */
+  rows: Array<Array<string | Link | Markdown>>
 }
 
+/** A link we make ourselves (to Partner Center); the renderer accepts https only. */
 export interface Link {
   text: string
   href: string
 }
 
+/**
+ * Text of a report. A plain string is text from anywhere, a server included: the renderer shows it
+ * as written (no links, images, HTML or formatting). Markdown is our own, built with `md`.
+ */
+export type Text = string | Markdown
+
 export interface Section {
   heading?: string
-  text?: string
+  text?: Text
   table?: Table
-  /** Folded block (<details>), e.g. validation output or a request plan. */
-  details?: { summary: string; body: string; code?: boolean }
+  /** Folded block (<details>), e.g. validation output or a request plan; a code body is shown verbatim. */
+  details?: { summary: string; body: Text; code?: boolean }
   /** Bullet list. */
-  list?: string[]
+  list?: Text[]
 }
 
 export interface Report {
+  /** Text; escaped like any string. */
   title: string
   outputs: Outputs
   sections: Section[]
 }
 
+/** The offer's page in Partner Center; the product ID (server text) is encoded into one path segment. */
 export const partnerCenterUrl = (productId: string): string =>
-  `https://partner.microsoft.com/dashboard/commercial-marketplace/offers/${productId}/overview`
+  `https://partner.microsoft.com/dashboard/commercial-marketplace/offers/${encodePathSegment(productId)}/overview`
+
+/** encodeURIComponent, plus the characters it leaves that end a Markdown link: ( ) ' ! *. */
+function encodePathSegment(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
+import type { Markdown } from './markdown-text.js'
+export { code, isMarkdown, joinMarkdown, link, md, strong, type Markdown } from './markdown-text.js'

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { redact } from '../http/redact.js'
+import { log } from '../log.js'
 import { renderMarkdown } from './markdown.js'
 import type { Report } from './report.js'
 
@@ -13,12 +14,14 @@ export async function writeReport(
 ): Promise<void> {
   for (const [name, value] of Object.entries(report.outputs)) {
     if (value === undefined) continue
-    core.setOutput(name, redact(value))
+    // String(): a server may send a number where an ID belongs.
+    core.setOutput(name, redact(String(value)))
   }
   const markdown = renderMarkdown(report, failure)
   if (process.env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(markdown).write()
   } else {
-    core.info(markdown)
+    // A local run: the summary goes to the log, through the logger that neutralises its lines.
+    log.info(markdown)
   }
 }

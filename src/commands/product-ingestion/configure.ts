@@ -19,7 +19,7 @@ import { parseSchemaUri } from '../../product-ingestion/schemas.js'
 import type { PiResource } from '../../product-ingestion/types.js'
 import { requestVersions } from '../../product-ingestion/versions.js'
 import { describeCoverage, schemaCoverage } from './validate-resources.js'
-import { partnerCenterUrl, type Outputs, type Report, type Section } from '../../report/report.js'
+import { code, md, partnerCenterUrl, type Outputs, type Report, type Section } from '../../report/report.js'
 
 /**
  * `configure`: send the resources in `config-path` (desired state) as one Product Ingestion
@@ -67,7 +67,7 @@ export const configureCommand = async (ctx: RunContext): Promise<Report> => {
       outputs: { ...baseOutputs, ...jobOutputs(started) },
       sections: [
         {
-          text: `Configure job \`${started.jobId}\` was accepted (${what}). ${statusCommandHint(started.jobId)}`
+          text: md`Configure job ${code(started.jobId)} was accepted (${what}). ${statusCommandHint(started.jobId)}`
         },
         ...sections
       ]
@@ -87,7 +87,7 @@ export const configureCommand = async (ctx: RunContext): Promise<Report> => {
       'resource-ids': JSON.stringify(ids)
     },
     sections: [
-      { text: `Configure job \`${status.jobId}\` succeeded.` },
+      { text: md`Configure job ${code(status.jobId)} succeeded.` },
       {
         heading: 'Resources created or updated',
         text: ids.length ? undefined : 'The job reported no resources.',

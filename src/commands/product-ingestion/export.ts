@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
 import type { RunContext } from '../../context.js'
 import { ActionError } from '../../errors.js'
+import { checkOutputPath, writeOutputFile } from '../../files/output-file.js'
 import { log } from '../../log.js'
 import {
   exportFormat,
@@ -11,7 +10,7 @@ import {
   SKIPPED_TYPES,
   toConfigureBody
 } from './export-tree.js'
-import type { Report } from '../../report/report.js'
+import { code, joinMarkdown, md, type Report } from '../../report/report.js'
 import { resolveOffer } from '../shared/resolve-offer.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 
@@ -23,7 +22,7 @@ import { offerOutputs } from '../shared/offer-outputs.js'
 export const exportCommand = async (ctx: RunContext): Promise<Report> => {
   // The path is checked before any request: a bad extension is an input error, not a wasted run.
   const format = exportFormat(ctx.inputs.outputPath)
-  const outputPath = resolve(ctx.inputs.outputPath!)
+  const outputPath = checkOutputPath('output-path', ctx.inputs.outputPath!)
   const offer = await resolveOffer(ctx)
   if (offer.api !== 'product-ingestion') {
     throw new ActionError(
@@ -35,8 +34,7 @@ export const exportCommand = async (ctx: RunContext): Promise<Report> => {
   }
   const tree = await ctx.productIngestion.getResourceTree(offer.productId, 'draft')
   const body = toConfigureBody(tree.resources)
-  mkdirSync(dirname(outputPath), { recursive: true })
-  writeFileSync(outputPath, serialize(body, format))
+  writeOutputFile('output-path', outputPath, serialize(body, format))
   const counts = new Map<string, number>()
   for (const resource of body.resources)
     counts.set(resourceType(resource), (counts.get(resourceType(resource)) ?? 0) + 1)
@@ -50,11 +48,14 @@ export const exportCommand = async (ctx: RunContext): Promise<Report> => {
     },
     sections: [
       {
-        text: `Exported the draft of \`${offer.offerId}\` to \`${outputPath}\` (${format.toUpperCase()}). Edit it and send it back with \`command: configure\`.`,
+        text: md`Exported the draft of ${code(offer.offerId)} to ${code(outputPath)} (${format.toUpperCase()}). Edit it and send it back with \`command: configure\`.`,
         table: { headers: ['Type', 'Count'], rows: [...counts].map(([type, count]) => [type, String(count)]) }
       },
       {
-        text: `Left out: ${READ_ONLY_FIELDS.map(f => `\`${f}\``).join(', ')} (read-only) and ${SKIPPED_TYPES.join(', ')} resources (sending one publishes)${skipped ? `; ${skipped} resource(s) skipped` : ''}.`
+        text: md`Left out: ${joinMarkdown(
+          READ_ONLY_FIELDS.map(f => code(f)),
+          ', '
+        )} (read-only) and ${SKIPPED_TYPES.join(', ')} resources (sending one publishes)${skipped ? `; ${skipped} resource(s) skipped` : ''}.`
       }
     ]
   }

@@ -4,7 +4,7 @@ import { HttpError } from '../../http/http-error.js'
 import { log } from '../../log.js'
 import { flattenJobErrors, jobErrorTable, JobFailedError } from '../../product-ingestion/job-errors.js'
 import type { ConfigureStatus } from '../../product-ingestion/types.js'
-import type { Outputs, Report, Section } from '../../report/report.js'
+import { code, md, strong, type Outputs, type Report, type Section } from '../../report/report.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import { jobOutputs, readJobResources, waitForJob } from './jobs.js'
@@ -57,7 +57,7 @@ export async function goLiveProductIngestion(ctx: RunContext, offer: ResolvedOff
     return {
       title: `${offer.offerId}: dry run`,
       outputs: offerOutputs(offer, submissionOutputs(from)),
-      sections: [{ text: `Dry run: would go live from preview submission \`${from.id}\`.` }]
+      sections: [{ text: md`Dry run: would go live from preview submission ${code(from.id)}.` }]
     }
   }
   return stepReport(offer, await submit(ctx, offer, 'live', submissions, { fromId: from.id }), 'live')
@@ -83,7 +83,7 @@ export async function statusProductIngestion(
     if (status.jobStatus === 'completed' && status.jobResult !== 'succeeded')
       log.warning(`Configure job ${jobId} ${status.jobResult}.`)
     const sections: Section[] = [
-      { text: `Configure job \`${jobId}\`: **${status.jobStatus}** / ${status.jobResult}.` }
+      { text: md`Configure job ${code(jobId)}: ${strong(status.jobStatus)} / ${status.jobResult}.` }
     ]
     if (rows.length) sections.push({ heading: 'Errors', table: jobErrorTable(rows) })
     const outputs: Outputs = { ...(offer ? offerOutputs(offer) : {}), ...jobOutputs(status) }
@@ -149,7 +149,9 @@ export async function cancelProductIngestion(
     return {
       title: `Configure job ${jobId}: dry run`,
       outputs: { ...(offer ? offerOutputs(offer) : {}), ...jobOutputs(before) },
-      sections: [{ text: `Dry run: configure job \`${jobId}\` (${before.jobStatus}) would be cancelled.` }]
+      sections: [
+        { text: md`Dry run: configure job ${code(jobId)} (${before.jobStatus}) would be cancelled.` }
+      ]
     }
   }
   let after: ConfigureStatus
@@ -169,7 +171,7 @@ export async function cancelProductIngestion(
     outputs: { ...(offer ? offerOutputs(offer) : {}), ...jobOutputs(after) },
     sections: [
       {
-        text: `Configure job \`${jobId}\` was cancelled (${after.jobStatus}/${after.jobResult}); none of its changes were applied.`
+        text: md`Configure job ${code(jobId)} was cancelled (${after.jobStatus}/${after.jobResult}); none of its changes were applied.`
       }
     ]
   }

@@ -4,7 +4,16 @@ import { HttpError } from '../../http/http-error.js'
 import { log } from '../../log.js'
 import { JobFailedError } from '../../product-ingestion/job-errors.js'
 import type { ConfigureStatus, JobError, PiSubmission } from '../../product-ingestion/types.js'
-import { partnerCenterUrl, type Outputs, type Report, type Section } from '../../report/report.js'
+import {
+  code,
+  link,
+  md,
+  partnerCenterUrl,
+  strong,
+  type Outputs,
+  type Report,
+  type Section
+} from '../../report/report.js'
 import { WaitTimeoutError } from '../../wait.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
@@ -79,7 +88,7 @@ export async function publishProductIngestion(ctx: RunContext, offer: ResolvedOf
   }
   const sections: Section[] = [
     {
-      text: `Published to preview first: submission \`${preview.submission.id}\`, job \`${preview.job.jobId}\`.`
+      text: md`Published to preview first: submission ${code(preview.submission.id)}, job ${code(preview.job.jobId)}.`
     }
   ]
   const live = await submit(ctx, offer, 'live', submissions, { fromId: preview.submission.id })
@@ -260,16 +269,20 @@ export function stepReport(
 ): Report {
   const { job, submission } = step
   const text = submission
-    ? `Submission \`${submission.id}\` (${targetType}): **${submission.status}** / ${submission.result}.`
-    : `Configure job \`${job.jobId}\` accepted (${targetType}). ${statusCommandHint(job.jobId)}`
-  log.info(text.replace(/[`*]/g, ''))
+    ? md`Submission ${code(submission.id)} (${targetType}): ${strong(submission.status ?? '')} / ${submission.result ?? ''}.`
+    : md`Configure job ${code(job.jobId)} accepted (${targetType}). ${statusCommandHint(job.jobId)}`
+  log.info(
+    submission
+      ? `Submission ${submission.id} (${targetType}): ${submission.status} / ${submission.result}.`
+      : `Configure job ${job.jobId} accepted (${targetType}). ${statusCommandHint(job.jobId)}`
+  )
   return {
     title: `${offer.offerId}: ${submission ? (targetType === 'live' ? 'live' : 'published to preview') : `${targetType} submission started`}`,
     outputs: { ...offerOutputs(offer, submissionOutputs(submission)), ...jobOutputs(job) },
     sections: [
       ...sections,
       { text },
-      { text: `[Open in Partner Center](${partnerCenterUrl(offer.productId)})` }
+      { text: md`${link('Open in Partner Center', partnerCenterUrl(offer.productId))}` }
     ]
   }
 }

@@ -2,7 +2,8 @@ import type { RunContext } from '../../context.js'
 import { InputError } from '../../errors.js'
 import { log } from '../../log.js'
 import { preparePackage, type PreparedPackage } from '../../package/index.js'
-import type { Report, Section } from '../../report/report.js'
+import { packageContentsLines, packageContentsSections } from '../../report/package-contents.js'
+import { code, md, strong, type Report, type Section, type Text } from '../../report/report.js'
 import { formatDuration } from '../../wait.js'
 import { loadPlanStates, type PlanState } from './plan-state.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
@@ -79,6 +80,7 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       }
     }
   )
+  log.info(packageContentsLines(prepared))
   try {
     if (settings && !plans.some(p => p.variant.subType === 'managed-application')) {
       throw new InputError(
@@ -126,10 +128,11 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       version,
       plans: plansOutput(plans, version, previous)
     }
-    const sections = (submissionLine?: string): Section[] => [
+    const sections = (submissionLine?: Text): Section[] => [
       { table: planTable(plans, version, previous) },
+      ...packageContentsSections(prepared),
       {
-        text: `Package \`${prepared.fileName}\` (${(prepared.sizeBytes / 1024 / 1024).toFixed(2)} MiB, sha256 \`${prepared.sha256.slice(0, 16)}…\`) is package \`${uploaded.pkg.id}\`${reused ? ', uploaded by an earlier run of this release' : ''}.`
+        text: md`Package ${code(prepared.fileName)} (${(prepared.sizeBytes / 1024 / 1024).toFixed(2)} MiB, sha256 ${code(`${prepared.sha256.slice(0, 16)}…`)}) is package ${code(uploaded.pkg.id)}${reused ? ', uploaded by an earlier run of this release' : ''}.`
       },
       ...(submissionLine ? [{ heading: 'Submission', text: submissionLine }] : []),
       {
@@ -147,7 +150,14 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       return {
         title: `${offer.offerId} ${version}: draft updated`,
         outputs: base,
-        sections: [...sections(), { text: 'Target `draft`: the draft was changed; nothing was submitted.' }]
+        sections: [
+          ...sections(),
+          {
+            text: md`
+Target \`draft\`: the draft was changed; nothing was submitted.
+            `
+          }
+        ]
       }
     }
 
@@ -207,7 +217,9 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       title: `${offer.offerId} ${version}: ${where}`,
       outputs,
       sections: [
-        ...sections(`Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.`),
+        ...sections(
+          md`Submission ${code(submission.id)}: ${strong(submission.state)} / ${submission.substate}.`
+        ),
         ...workflowSections(workflow)
       ]
     }
@@ -292,7 +304,8 @@ function dryRunReport(
     sections: [
       { text: 'Dry run: everything was checked; nothing was changed.' },
       { table: planTable(plans, version, previous) },
-      { heading: 'What a real run would do', list: actions }
+      { heading: 'What a real run would do', list: actions },
+      ...packageContentsSections(prepared)
     ]
   }
 }

@@ -18,7 +18,16 @@ import {
   prepareBusinessCentralRelease,
   type BusinessCentralRelease
 } from '../../package/business-central-release.js'
-import { partnerCenterUrl, type Report, type Section, type Table } from '../../report/report.js'
+import {
+  code,
+  md,
+  partnerCenterUrl,
+  strong,
+  type Report,
+  type Section,
+  type Table,
+  type Text
+} from '../../report/report.js'
 import { formatDuration } from '../../wait.js'
 import { workflowSections } from './lifecycle.js'
 import {
@@ -27,7 +36,8 @@ import {
   isLive,
   isPreviewReady,
   resolveConflict,
-  waitForSubmission
+  waitForSubmission,
+  type SubmissionContent
 } from './submissions.js'
 import { uploadPackage, type UploadedPackage } from './upload-package.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
@@ -150,7 +160,7 @@ export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOff
     )
 
     const outputs: Report['outputs'] = { ...base, 'package-id': main.pkg.id }
-    const sections = (submissionLine?: string): Section[] => [
+    const sections = (submissionLine?: Text): Section[] => [
       { table: appTable(release, uploads) },
       ...(submissionLine ? [{ heading: 'Submission', text: submissionLine }] : []),
       {
@@ -169,7 +179,10 @@ export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOff
       return {
         title: `${title}: draft updated`,
         outputs,
-        sections: [...sections(), { text: 'Target `draft`: the draft was changed; nothing was submitted.' }]
+        sections: [
+          ...sections(),
+          { text: md`Target ${code('draft')}: the draft was changed; nothing was submitted.` }
+        ]
       }
     }
 
@@ -222,7 +235,10 @@ export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOff
           report: {
             title: `${title}: failed`,
             outputs: { ...outputs, 'submission-id': submission.id },
-            sections: [...sections(`Submission \`${submission.id}\` failed.`), ...workflowSections(workflow)]
+            sections: [
+              ...sections(md`Submission ${code(submission.id)} failed.`),
+              ...workflowSections(workflow)
+            ]
           } satisfies Report
         })
       }
@@ -239,7 +255,9 @@ export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOff
         'submission-substate': submission.substate
       },
       sections: [
-        ...sections(`Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.`),
+        ...sections(
+          md`Submission ${code(submission.id)}: ${strong(submission.state)} / ${submission.substate}.`
+        ),
         ...workflowSections(workflow)
       ]
     }
@@ -322,7 +340,7 @@ function checkNotLower(version: string, property: Property): void {
   if (version === current) log.info(`Version ${version} equals the offer's app version: a re-submission.`)
 }
 
-function submissionRequest(packageBranch: Branch, propertyBranch: Branch): unknown {
+function submissionRequest(packageBranch: Branch, propertyBranch: Branch): SubmissionContent {
   return {
     resourceType: 'SubmissionCreationRequest',
     targets: [{ type: 'Scope', value: 'preview' }],

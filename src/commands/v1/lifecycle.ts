@@ -2,7 +2,7 @@ import type { RunContext } from '../../context.js'
 import { ActionError, InputError } from '../../errors.js'
 import type { Submission, WorkflowDetail } from '../../ingestion/types.js'
 import { log } from '../../log.js'
-import type { Report, Section } from '../../report/report.js'
+import { code, md, strong, type Report, type Section } from '../../report/report.js'
 import { newestFirst } from './plan-state.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import {
@@ -60,7 +60,7 @@ export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
       title: `${offer.offerId}: already live`,
       outputs: outputs(offer, candidate),
       sections: [
-        { text: `Submission \`${candidate.id}\` is already live (${describeSubmission(candidate)}).` }
+        { text: md`Submission ${code(candidate.id)} is already live (${describeSubmission(candidate)}).` }
       ]
     }
   }
@@ -72,7 +72,7 @@ export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
         outputs: outputs(offer, candidate),
         sections: [
           {
-            text: `Dry run: submission \`${candidate.id}\` is ${describeSubmission(candidate)}; ${ctx.inputs.wait ? 'a real run would wait for the preview, then go live' : 'a real run would stop: it is not ready to go live yet'}.`
+            text: md`Dry run: submission ${code(candidate.id)} is ${describeSubmission(candidate)}; ${ctx.inputs.wait ? 'a real run would wait for the preview, then go live' : 'a real run would stop: it is not ready to go live yet'}.`
           }
         ]
       }
@@ -97,7 +97,7 @@ export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
       return {
         title: `${offer.offerId}: live`,
         outputs: outputs(offer, candidate),
-        sections: [{ text: `Submission \`${candidate.id}\` went live meanwhile.` }]
+        sections: [{ text: md`Submission ${code(candidate.id)} went live meanwhile.` }]
       }
     }
   }
@@ -105,7 +105,7 @@ export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
     return {
       title: `${offer.offerId}: dry run`,
       outputs: outputs(offer, candidate),
-      sections: [{ text: `Dry run: submission \`${candidate.id}\` would go live.` }]
+      sections: [{ text: md`Dry run: submission ${code(candidate.id)} would go live.` }]
     }
   }
   let submission = candidate
@@ -120,7 +120,9 @@ export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
   return {
     title: `${offer.offerId}: ${isLive(submission) ? 'live' : 'going live'}`,
     outputs: outputs(offer, submission),
-    sections: [{ text: `Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.` }]
+    sections: [
+      { text: md`Submission ${code(submission.id)}: ${strong(submission.state)} / ${submission.substate}.` }
+    ]
   }
 }
 
@@ -150,7 +152,7 @@ export async function statusV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
     title: `${offer.offerId}: submission ${submission.id}`,
     outputs: outputs(offer, submission),
     sections: [
-      { text: `Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.` },
+      { text: md`Submission ${code(submission.id)}: ${strong(submission.state)} / ${submission.substate}.` },
       ...workflowSections(workflow)
     ]
   }
@@ -172,7 +174,7 @@ export async function cancelV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
     return {
       title: `${offer.offerId}: dry run`,
       outputs: outputs(offer, submission),
-      sections: [{ text: `Dry run: submission \`${submission.id}\` would be cancelled.` }]
+      sections: [{ text: md`Dry run: submission ${code(submission.id)} would be cancelled.` }]
     }
   }
   await ctx.ingestion.deleteSubmission(offer.productId, submission.id)
@@ -185,7 +187,7 @@ export async function cancelV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
   return {
     title: `${offer.offerId}: submission ${submission.id} cancelled`,
     outputs: outputs(offer, after),
-    sections: [{ text: `Submission \`${submission.id}\` was cancelled; the draft is unchanged.` }]
+    sections: [{ text: md`Submission ${code(submission.id)} was cancelled; the draft is unchanged.` }]
   }
 }
 

@@ -1,7 +1,7 @@
 import type { RunContext } from '../../context.js'
 import { log } from '../../log.js'
 import { findOfferType } from '../../offer-types.js'
-import type { Report } from '../../report/report.js'
+import { code, md, strong, type Report } from '../../report/report.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import { workflowSections } from './lifecycle.js'
 import {
@@ -28,7 +28,7 @@ export async function publishV1Draft(ctx: RunContext, offer: ResolvedOffer): Pro
     return {
       title: `${offer.offerId}: nothing to publish`,
       outputs: base,
-      sections: [{ text: `Target \`draft\`: a ${label} offer has no package; the draft is left as it is.` }]
+      sections: [{ text: md`Target \`draft\`: a ${label} offer has no package; the draft is left as it is.` }]
     }
   }
   const submissions = await ctx.ingestion.listSubmissions(offer.productId)
@@ -95,7 +95,7 @@ export async function publishV1Draft(ctx: RunContext, offer: ResolvedOffer): Pro
       'submission-substate': submission.substate
     },
     sections: [
-      { text: `Submission \`${submission.id}\`: **${submission.state}** / ${submission.substate}.` },
+      { text: md`Submission ${code(submission.id)}: ${strong(submission.state)} / ${submission.substate}.` },
       ...workflowSections(workflow)
     ]
   }

@@ -104,11 +104,18 @@ const OFFER_MODULES: BranchModule[] = [
  * The submission request: every offer-level and plan-level draft instance, so that what goes to
  * preview is the whole current draft (what the portal's "Review and publish" does).
  */
+/** What a submission is made of: the draft instances of the offer's and each plan's modules. */
+export interface SubmissionContent {
+  resources?: SubmissionResource[]
+  variantResources?: Array<{ variantID: string; resources: SubmissionResource[] }>
+  [field: string]: unknown
+}
+
 export async function buildSubmissionRequest(
   ctx: RunContext,
   productId: string,
   notes: string
-): Promise<unknown> {
+): Promise<SubmissionContent> {
   const branchesByModule = await Promise.all(
     OFFER_MODULES.map(async module => {
       try {
@@ -151,20 +158,40 @@ export async function buildSubmissionRequest(
   }
 }
 
-/** POST submissions once; a lost answer is resolved by looking for the new submission. */
+/**
+ * POST submissions once. A lost answer is resolved by looking for the submission that appeared
+ * since the attempt and is made of the same draft instances as the request: another run's
+ * submission of other drafts is never taken for this run's.
+ */
 export async function createSubmissionOnce(
   ctx: RunContext,
   productId: string,
-  request: unknown,
+  request: SubmissionContent,
   knownIds: Set<string>
 ): Promise<Submission> {
+  const wanted = contentKey(request)
   try {
     return await createOnce({
       what: 'the submission',
       clock: ctx.clock,
       create: () => ctx.ingestion.createSubmission(productId, request),
-      findCreated: async () =>
-        newestFirst(await ctx.ingestion.listSubmissions(productId)).find(s => !knownIds.has(s.id))
+      existingIds: async () =>
+        new Set([...knownIds, ...(await ctx.ingestion.listSubmissions(productId)).map(s => s.id)]),
+      findCandidates: async existing => {
+        const fresh = newestFirst(await ctx.ingestion.listSubmissions(productId)).filter(
+          s => !existing.has(s.id)
+        )
+        // A list entry without its resources is read in full before it is judged.
+        const full = await Promise.all(
+          fresh.map(async s =>
+            s.resources || s.variantResources
+              ? s
+              : ((await ctx.ingestion.getSubmission(productId, s.id)) ?? s)
+          )
+        )
+        return full.filter(s => contentKey(s) === wanted)
+      },
+      describe: s => `submission ${s.id}`
     })
   } catch (error) {
     if (error instanceof HttpError && error.status === 409) {
@@ -178,6 +205,17 @@ export async function createSubmissionOnce(
     }
     throw error
   }
+}
+
+/** The draft instances a submission or request names, in one comparable string. */
+function contentKey(content: Pick<SubmissionContent, 'resources' | 'variantResources'>): string {
+  const pair = (r: SubmissionResource): string => `${r.type}=${r.value}`.toLowerCase()
+  return JSON.stringify([
+    (content.resources ?? []).map(pair).sort(),
+    (content.variantResources ?? [])
+      .map(v => `${v.variantID.toLowerCase()}:${v.resources.map(pair).sort().join(',')}`)
+      .sort()
+  ])
 }
 
 /** Waits until `done`; a failed submission is explained with its validations and workflow steps. */

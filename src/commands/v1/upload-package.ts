@@ -100,13 +100,19 @@ async function createPackageOnce(
     what: `the package '${fileName}'`,
     clock: ctx.clock,
     create: () => ctx.ingestion.createPackage(productId, fileName, resourceType),
-    findCreated: async () => {
-      const found = (await ctx.ingestion.listPackages(productId)).find(
-        p => !known.has(p.id) && p.fileName === fileName && p.state === 'PendingUpload'
+    existingIds: async () =>
+      new Set([...known, ...(await ctx.ingestion.listPackages(productId)).map(p => p.id)]),
+    // A package this attempt made is new, carries our file name, and still waits for its upload.
+    findCandidates: async existing => {
+      const candidates = (await ctx.ingestion.listPackages(productId)).filter(
+        p => !existing.has(p.id) && p.fileName === fileName && p.state === 'PendingUpload'
       )
       // The list may omit the SAS URL; read the package itself for it.
-      return found ? ((await ctx.ingestion.getPackage(productId, found.id)) ?? found) : undefined
-    }
+      return Promise.all(
+        candidates.map(async found => (await ctx.ingestion.getPackage(productId, found.id)) ?? found)
+      )
+    },
+    describe: p => `package ${p.id}`
   })
 }
 

@@ -58,6 +58,8 @@ export interface ActionInputs {
   authorityHost: string
   ingestionApiUrl: string
   productIngestionApiUrl: string
+  /** The names of the inputs given a non-blank value. */
+  given: string[]
 }
 
 export type InputReader = (name: string) => string
@@ -77,9 +79,16 @@ const RESOURCE_ID = /^[a-z0-9][a-z0-9_-]{2,49}$/
 const SUBMISSION_ID = /^\d{1,30}$/
 
 export function readInputs(
-  getInput: InputReader = name => core.getInput(name),
+  getRawInput: InputReader = name => core.getInput(name),
   env: NodeJS.ProcessEnv = process.env
 ): ActionInputs {
+  // The inputs given a value, so that one given where it does nothing can be refused (applicable-inputs.ts).
+  const given = new Set<string>()
+  const getInput: InputReader = name => {
+    const value = getRawInput(name)
+    if (value.trim()) given.add(name)
+    return value
+  }
   const read = (name: string): string => getInput(name).trim()
 
   const commandValue = read('command')
@@ -197,7 +206,8 @@ export function readInputs(
     productIngestionApiUrl: parseServiceUrl(
       'product-ingestion-api-url',
       read('product-ingestion-api-url') || DEFAULTS.productIngestionApiUrl
-    ).href.replace(/\/+$/, '')
+    ).href.replace(/\/+$/, ''),
+    given: [...given]
   }
 }
 

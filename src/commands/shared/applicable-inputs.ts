@@ -28,7 +28,7 @@ const CONTAINER = ['AzureContainer']
 /** One line per input. A new input that applies only somewhere gets its line here. */
 export const APPLICABLE_INPUTS: Record<string, Applicability> = {
   'offer-id': ON_AN_OFFER,
-  // configure takes the product from its resource files; `product-id` only checks them.
+  // configure: the product named in the outputs and the link (the resource files name theirs).
   'product-id': { ...ON_AN_OFFER, configure: 'any' },
   'offer-type': { list: 'any' },
   'plan-id': { publish: ['AzureApplication', ...VM, ...CONTAINER] },

@@ -58,8 +58,11 @@ export const DEFAULT_INITIAL_DELAY_MS = 5_000
 export const STEADY_DELAY_MS = 60_000
 /** After this long without a change the quick start is over: at most one poll a minute. */
 export const QUICK_START_MS = 10 * 60_000
-/** The delay is this share of the time since the wait began (or the state last changed). */
-export const DELAY_SHARE = 0.1
+/**
+ * The delay is this share of the time since the wait began (or the state last changed): 9 %, so that
+ * a late timer or a slow poll still sees a change within 10 % of the time waited.
+ */
+export const DELAY_SHARE = 0.09
 export const DEFAULT_MAX_DELAY_MS = 10 * 60_000
 /** A heartbeat line at least this often; lines are due a little earlier so that a late timer stays within. */
 export const HEARTBEAT_MS = 5 * 60_000

@@ -47,7 +47,7 @@ describe('the applicability table', () => {
 
 describe('checkInputsForCommand', () => {
   it.each([
-    ['list', 'package-path', 'publish of Azure Application, Dynamics 365 Business Central offers'],
+    ['list', 'package-path', 'publish of Azure Application offers'],
     ['publish', 'config-path', 'configure'],
     ['configure', 'technical-configuration', 'publish of Azure Application offers'],
     ['status', 'output-path', 'export'],
@@ -98,7 +98,9 @@ describe('checkInputsForOffer', () => {
     expect(() =>
       checkInputsForOffer('publish', ['package-path', 'technical-configuration', 'plan-id', 'version'], app)
     ).not.toThrow()
-    expect(() => checkInputsForOffer('publish', ['plan-id'], vm)).not.toThrow()
+    expect(refusal(() => checkInputsForOffer('publish', ['plan-id'], vm)).message).toContain(
+      "Virtual machine offer 'contoso-vm'"
+    )
     expect(() => checkInputsForOffer('status', ['submission-id', 'wait'], saas)).not.toThrow()
   })
 

@@ -1,5 +1,6 @@
 import { RESOURCES } from './auth/token-provider.js'
 import { COMMAND_HANDLERS } from './commands/index.js'
+import { checkInputsForCommand } from './commands/shared/applicable-inputs.js'
 import { createContext, type ContextOverrides, type RunContext } from './context.js'
 import { ActionError, CancelledError, InputError, errorMessage } from './errors.js'
 import { redact } from './http/redact.js'
@@ -24,6 +25,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const stopSignals = watchForCancellation(() => ctx)
   try {
     inputs = readInputs(options.getInput, options.env)
+    checkInputsForCommand(inputs.command, inputs.given)
     ctx = createContext(inputs, {
       timeScale: rehearsalTimeScale(inputs, options.env ?? process.env),
       ...options

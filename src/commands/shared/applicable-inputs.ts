@@ -1,6 +1,8 @@
+import type { RunContext } from '../../context.js'
 import { InputError } from '../../errors.js'
 import type { Command } from '../../inputs.js'
 import { findOfferType } from '../../offer-types.js'
+import { resolveOffer, type ResolvedOffer } from './resolve-offer.js'
 
 /**
  * Which inputs apply to which command and offer, in one table: an input given where it does nothing
@@ -22,18 +24,19 @@ export type Applicability = Partial<Record<Command, Scope>>
 
 const LIFECYCLE: Applicability = { 'go-live': 'any', status: 'any', cancel: 'any' }
 const ON_AN_OFFER: Applicability = { show: 'any', publish: 'any', ...LIFECYCLE, export: 'any' }
-const VM = ['AzureThirdPartyVirtualMachine']
-const CONTAINER = ['AzureContainer']
-
-/** One line per input. A new input that applies only somewhere gets its line here. */
+/**
+ * One line per input, saying what the code does today: a new input that applies only somewhere gets
+ * its line here, and an offer type that starts using an input is added to its line (VM publish:
+ * `plan-id`, `image-version`, …; Business Central: `package-path`, `version`, `library-path`).
+ */
 export const APPLICABLE_INPUTS: Record<string, Applicability> = {
   'offer-id': ON_AN_OFFER,
   // configure: the product named in the outputs and the link (the resource files name theirs).
   'product-id': { ...ON_AN_OFFER, configure: 'any' },
   'offer-type': { list: 'any' },
-  'plan-id': { publish: ['AzureApplication', ...VM, ...CONTAINER] },
-  'package-path': { publish: ['AzureApplication', 'AzureDynamics365BusinessCentral'] },
-  version: { publish: ['AzureApplication', 'AzureDynamics365BusinessCentral'] },
+  'plan-id': { publish: ['AzureApplication'] },
+  'package-path': { publish: ['AzureApplication'] },
+  version: { publish: ['AzureApplication'] },
   'technical-configuration': { publish: ['AzureApplication'] },
   'config-path': { configure: 'any' },
   'output-path': { export: 'any' },
@@ -92,4 +95,11 @@ export function checkInputsForOffer(command: Command, given: Iterable<string>, o
       HINT
     )
   }
+}
+
+/** The offer of a command, with every given input checked against it: the one way commands resolve an offer. */
+export async function resolveOfferWithInputs(ctx: RunContext): Promise<ResolvedOffer> {
+  const offer = await resolveOffer(ctx)
+  checkInputsForOffer(ctx.inputs.command, ctx.inputs.given, offer)
+  return offer
 }

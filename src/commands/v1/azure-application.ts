@@ -1,6 +1,7 @@
 import type { RunContext } from '../../context.js'
 import { InputError } from '../../errors.js'
 import { log } from '../../log.js'
+import { missingVersionError } from '../../release-version.js'
 import { preparePackage, type PreparedPackage } from '../../package/index.js'
 import type { Report, Section } from '../../report/report.js'
 import { formatDuration } from '../../wait.js'
@@ -44,13 +45,7 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       'package-path',
       'is required to publish an Azure Application offer: a .zip or a folder.'
     )
-  if (!inputs.version) {
-    throw new InputError(
-      'version',
-      'is not set and the run was not started by a version tag (v1.2.3).',
-      'Set `version`, or run on a tag push such as v1.2.3.'
-    )
-  }
+  if (!inputs.version) throw missingVersionError(inputs)
   const version = inputs.version
   const settings: ManagedAppSettings | undefined = inputs.technicalConfigurationPath
     ? await loadTechnicalConfiguration(inputs.technicalConfigurationPath)

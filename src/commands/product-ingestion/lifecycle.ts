@@ -5,6 +5,7 @@ import { log } from '../../log.js'
 import { flattenJobErrors, jobErrorTable, JobFailedError } from '../../product-ingestion/job-errors.js'
 import type { ConfigureStatus } from '../../product-ingestion/types.js'
 import type { Outputs, Report, Section } from '../../report/report.js'
+import { notReadyReport } from '../shared/not-ready.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import { jobOutputs, readJobResources, waitForJob } from './jobs.js'
@@ -24,6 +25,13 @@ import {
 /** go-live, status and cancel for SaaS, VM and container offers (and configure jobs by ID). */
 
 export async function goLiveProductIngestion(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
+  // Not yet time (the preview is still being certified, or going live): nothing to do, and no
+  // failure, so that a scheduled go-live simply runs again later.
+  if (!ctx.inputs.submissionId && !ctx.inputs.jobId) {
+    const newest = newestFirst(await ctx.productIngestion.listSubmissions(offer.productId))[0]
+    if (newest && isInProgress(newest))
+      return notReadyReport(offer, submissionOutputs(newest)!, describeSubmission(newest))
+  }
   const submissions = await checkConflicts(ctx, offer)
   const from = ctx.inputs.submissionId
     ? submissions.find(

@@ -15,6 +15,7 @@ import {
   describeSubmission,
   isLive,
   isPreviewReady,
+  releaseStatus,
   resolveConflict,
   waitForSubmission
 } from './submissions.js'
@@ -168,7 +169,8 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       ...base,
       'submission-id': submission.id,
       'submission-state': submission.state,
-      'submission-substate': submission.substate
+      'submission-substate': submission.substate,
+      'release-status': releaseStatus(submission)
     }
     const where = isLive(submission) ? 'live' : isPreviewReady(submission) ? 'in preview' : 'submitted'
     // The submission's progress, step by step; a summary without it is still a success.

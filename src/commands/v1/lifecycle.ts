@@ -6,14 +6,17 @@ import type { Report, Section } from '../../report/report.js'
 import { newestFirst } from './plan-state.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import {
+  currentStep,
   describeSubmission,
   isFailed,
   isInProgress,
   isLive,
   isPreviewReady,
   submissionFailure,
+  submissionOutputs,
   waitForSubmission
 } from './submissions.js'
+import { notReadyReport } from '../shared/not-ready.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 
 /** go-live, status and cancel for v1 offers: act on `submission-id`, or on the newest fitting one. */
@@ -39,15 +42,34 @@ async function pickSubmission(
   return found
 }
 
-const outputs = (offer: ResolvedOffer, s: Submission): Report['outputs'] => offerOutputs(offer, s)
+const outputs = (offer: ResolvedOffer, s: Submission): Report['outputs'] =>
+  offerOutputs(offer, submissionOutputs(s))
 
 export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
+  // Not yet time (the newest submission is still in validation or certification): nothing to do,
+  // and no failure, so that a scheduled go-live simply runs again later.
+  if (!ctx.inputs.submissionId) {
+    const newest = newestFirst(await ctx.ingestion.listSubmissions(offer.productId))[0]
+    if (newest && isInProgress(newest)) {
+      const step = currentStep(
+        await ctx.ingestion.getWorkflowDetails(offer.productId, newest.id).catch(() => [])
+      )
+      return notReadyReport(
+        offer,
+        submissionOutputs(newest),
+        `${describeSubmission(newest)}${step ? `, step ${step}` : ''}`
+      )
+    }
+  }
   const candidate = await pickSubmission(
     ctx,
     offer,
     isPreviewReady,
     `Offer '${offer.offerId}' has no submission ready to go live (Published/ReadyToPublish).`
   )
+  if (!isPreviewReady(candidate) && isInProgress(candidate)) {
+    return notReadyReport(offer, submissionOutputs(candidate), describeSubmission(candidate))
+  }
   if (isLive(candidate)) {
     log.info(`Submission ${candidate.id} is already live.`)
     return {

@@ -9,7 +9,7 @@ import { readInputs, type ActionInputs, type InputReader } from './inputs.js'
 import { log } from './log.js'
 import type { Report } from './report/report.js'
 import { writeReport } from './report/write.js'
-import { describeCurrentWait } from './wait.js'
+import { currentWaitState, describeCurrentWait } from './wait.js'
 
 export interface RunOptions extends ContextOverrides {
   getInput?: InputReader
@@ -109,13 +109,13 @@ function watchForCancellation(
   getInputs: () => ActionInputs | undefined
 ): () => void {
   const onSignal = (signal: NodeJS.Signals): void => {
-    const wait = describeCurrentWait()
-    const step = getContext()?.progress.describe?.()
-    const where = [step, wait].filter(Boolean).join('; ')
+    // The command says what it was doing (with the IDs), the wait how it stood and for how long.
+    const doing = getContext()?.progress.describe?.()
+    const where = doing ? [doing, currentWaitState()].filter(Boolean).join(': ') : describeCurrentWait()
     const error = new CancelledError(
       `The run was cancelled (${signal})${where ? ` while ${where}` : ''}.`,
       where
-        ? 'Nothing was rolled back: the submission goes on in Partner Center. Check it with `command: status`, and continue with `go-live` or `cancel`.'
+        ? 'Nothing was rolled back: what was submitted goes on in Partner Center. Check it with `command: status`, and continue with `go-live` or `cancel`.'
         : undefined
     )
     const message = redact(error.message)

@@ -108,8 +108,14 @@ let current: CurrentWait | undefined
  * handler reports it when the runner stops the step.
  */
 export function describeCurrentWait(): string | undefined {
+  const state = currentWaitState()
+  return current && state && `waiting for ${current.what}: ${state}`
+}
+
+/** The state part alone: "InProgress/Submitted, step Certification, for 2 h 10 min". */
+export function currentWaitState(): string | undefined {
   if (!current) return undefined
-  return `waiting for ${current.what}: ${current.state}${current.step ? `, step ${current.step}` : ''}, for ${formatDuration(current.clock.now() - current.started)}`
+  return `${current.state}${current.step ? `, step ${current.step}` : ''}, for ${formatDuration(current.clock.now() - current.started)}`
 }
 
 export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import type { RunContext } from '../../context.js'
-import { ActionError } from '../../errors.js'
+import { ActionError, InputError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
 import { log } from '../../log.js'
 import { flattenJobErrors, jobErrorTable, JobFailedError } from '../../product-ingestion/job-errors.js'
@@ -77,7 +77,7 @@ export async function statusProductIngestion(
 ): Promise<Report> {
   const jobId = ctx.inputs.jobId
   if (jobId) {
-    let status = await ctx.productIngestion.getJobStatus(jobId)
+    let status = await readJob(ctx, jobId)
     if (ctx.inputs.wait && status.jobStatus !== 'completed') {
       try {
         status = await waitForJob(ctx, jobId, 'status')
@@ -151,7 +151,7 @@ export async function cancelProductIngestion(
       }
     )
   }
-  const before = await ctx.productIngestion.getJobStatus(jobId)
+  const before = await readJob(ctx, jobId)
   if (before.jobStatus === 'completed') return alreadyCompleted(offer, before)
   if (ctx.inputs.dryRun) {
     return {
@@ -190,5 +190,21 @@ function alreadyCompleted(offer: ResolvedOffer | undefined, status: ConfigureSta
     title: `Configure job ${status.jobId}`,
     outputs: { ...(offer ? offerOutputs(offer) : {}), ...jobOutputs(status) },
     sections: [{ text: message }]
+  }
+}
+
+/** A configure job by `job-id`; one Partner Center does not know is an input error that says what to give. */
+async function readJob(ctx: RunContext, jobId: string): Promise<ConfigureStatus> {
+  try {
+    return await ctx.productIngestion.getJobStatus(jobId)
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 404) {
+      throw new InputError(
+        'job-id',
+        `configure job ${jobId} was not found in this Partner Center account.`,
+        "Give the `job-id` output of the `configure` or `publish` run that started the job (a GUID), from the same tenant; or leave `job-id` out and give `offer-id` to see the state of the offer's latest submission."
+      )
+    }
+    throw error
   }
 }

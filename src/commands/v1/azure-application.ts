@@ -51,6 +51,11 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
   const settings: ManagedAppSettings | undefined = inputs.technicalConfigurationPath
     ? await loadTechnicalConfiguration(inputs.technicalConfigurationPath)
     : undefined
+  // What is applied is shown, in the log, the summary and the dry run: not just the file's name.
+  if (settings)
+    log.info(
+      `Technical configuration from ${inputs.technicalConfigurationPath} (merged into each managed-application plan):\n${JSON.stringify(settings, null, 2)}`
+    )
 
   const { plans, submissions, packages, prepared } = await step(
     'Read the offer and check the package',
@@ -87,7 +92,7 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
         ? undefined
         : await resolveConflict(ctx, offer.productId, submissions, inputs.dryRun)
 
-    if (inputs.dryRun) return dryRunReport(ctx, offer, plans, prepared, version, blocking?.id)
+    if (inputs.dryRun) return dryRunReport(ctx, offer, plans, prepared, version, settings, blocking?.id)
 
     // 2. Package and plans (the draft) --------------------------------------------------------------
     const uploaded = await step('Upload the package', () =>
@@ -109,6 +114,7 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
         text: `Package \`${prepared.fileName}\` (${(prepared.sizeBytes / 1024 / 1024).toFixed(2)} MiB, sha256 \`${prepared.sha256.slice(0, 16)}…\`) is package \`${uploaded.pkg.id}\`.`
       },
       ...(submissionLine ? [{ heading: 'Submission', text: submissionLine }] : []),
+      ...settingsSections(settings),
       {
         heading: 'Steps',
         table: {
@@ -202,6 +208,20 @@ function plansOutput(plans: PlanState[], version: string): string {
   )
 }
 
+/** The technical configuration merged into the managed-application plans, as applied. */
+function settingsSections(settings: ManagedAppSettings | undefined): Section[] {
+  if (!settings) return []
+  return [
+    {
+      details: {
+        summary: 'Technical configuration (merged into each managed-application plan)',
+        body: JSON.stringify(settings, null, 2),
+        code: true
+      }
+    }
+  ]
+}
+
 function planTable(plans: PlanState[], version: string) {
   return {
     headers: ['Plan', 'Kind', 'Previous version', 'New version'],
@@ -215,6 +235,7 @@ function dryRunReport(
   plans: PlanState[],
   prepared: PreparedPackage,
   version: string,
+  settings: ManagedAppSettings | undefined,
   blockingId?: string
 ): Report {
   const { target, onConflict } = ctx.inputs
@@ -245,7 +266,8 @@ function dryRunReport(
     sections: [
       { text: 'Dry run: everything was checked; nothing was changed.' },
       { table: planTable(plans, version) },
-      { heading: 'What a real run would do', list: actions }
+      { heading: 'What a real run would do', list: actions },
+      ...settingsSections(settings)
     ]
   }
 }

@@ -75,6 +75,9 @@ export async function resolveConflict(
     describe: describeSubmission,
     resumeHint: `Check submission ${blocking.id} with \`command: status\`.`
   })
+  log.notice(
+    `on-conflict: cancel - cancelled submission ${blocking.id} (it was ${describeSubmission(blocking)}), so that this release could be submitted.`
+  )
   return undefined
 }
 

@@ -191,7 +191,9 @@ describe('a release that outlasts a runner job', () => {
         return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)
       })
       expect(seconds[0]).toBeLessThanOrEqual(300)
-      seconds.slice(1).forEach((s, i) => expect(s - seconds[i]!).toBeLessThanOrEqual(300 + 60))
+      // The bound is exact on a fake clock (wait.test.ts); here 60 s allow for the rounding of "1 h 5 min"
+      // and 60 s for timer lateness × 600 (100 ms real) on a loaded machine.
+      seconds.slice(1).forEach((s, i) => expect(s - seconds[i]!).toBeLessThanOrEqual(300 + 60 + 60))
     } finally {
       await fast.close()
     }

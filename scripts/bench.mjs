@@ -630,8 +630,9 @@ async function certificationWait() {
       undefined,
       '',
       undefined,
-      '≤ 60 s',
-      delayMs !== undefined && delayMs <= 60_000,
+      // The bound of the polling schedule (src/wait.ts): max(60 s, 10 % of the time waited).
+      `≤ max(60 s, 10 % of ${(serviceMs / 60000).toFixed(0)} min) = ${(Math.max(60_000, 0.1 * serviceMs) / 1000).toFixed(0)} s`,
+      delayMs !== undefined && delayMs <= Math.max(60_000, 0.1 * serviceMs),
       `upper bound; ±${(uncertaintyMs / 1000).toFixed(1)} s from 1 ms log resolution; depends on where the change falls between polls: the longest poll interval (the worst case) was ${(maxGapMs / 1000).toFixed(1)} s emulated`
     )
   } finally {

@@ -245,7 +245,7 @@ describe('reports that tell the truth', () => {
     expect(errorAnnotations(run)).toEqual([])
     expect(run.stdout).toContain('Dry run: nothing was sent. Would:')
     expect(run.stdout).toMatch(
-      /- Send a configure job whose one resource is a submission of the whole draft to preview/
+      /- Send a configure job whose one resource is a submission of the current draft to preview/
     )
     expect(run.stdout).toMatch(/- Send a configure job that takes .* live/)
     expect(run.summary).toContain('What a real run would do')

@@ -105,7 +105,45 @@ describe('readInputs', () => {
       version: undefined,
       versionSource: 'none'
     })
-    expect(inputs({}, { GITHUB_REF: 'refs/tags/release-candidate' })).toMatchObject({ versionSource: 'none' })
+    expect(inputs({}, { GITHUB_REF: 'refs/tags/release-candidate' })).toMatchObject({
+      versionSource: 'none',
+      unusableTag: 'release-candidate'
+    })
+  })
+
+  it('takes a version from a tag without the v prefix, and none from a pre-release or build tag', () => {
+    expect(inputs({}, { GITHUB_REF: 'refs/tags/1.2.3' })).toMatchObject({
+      version: '1.2.3',
+      versionSource: 'tag'
+    })
+    expect(inputs({}, { GITHUB_REF: 'refs/tags/V10.0.7' })).toMatchObject({ version: '10.0.7' })
+    for (const tag of ['v1.2.3-beta.1', '1.2.3+build.5', 'v01.2.3', 'v1.2', 'v1.2.3.4']) {
+      expect(inputs({}, { GITHUB_REF: `refs/tags/${tag}` })).toMatchObject({
+        version: undefined,
+        versionSource: 'none',
+        unusableTag: tag
+      })
+    }
+  })
+
+  it('refuses a pre-release `version`, saying what Partner Center accepts', () => {
+    const error = inputError({ version: '1.2.3-rc.1' })
+    expect(error.message).toBe(
+      "Input 'version': '1.2.3-rc.1' is not a Partner Center version: that is major.minor.patch (e.g. 1.2.3), without a pre-release or build suffix."
+    )
+  })
+
+  it('waits by default for publish and go-live, not for status (a scheduled check reports at once)', () => {
+    expect(inputs({ command: 'publish' }).wait).toBe(true)
+    expect(inputs({ command: 'go-live' }).wait).toBe(true)
+    expect(inputs({ command: 'status' }).wait).toBe(false)
+    expect(inputs({ command: 'status', wait: 'true' }).wait).toBe(true)
+    expect(inputs({ command: 'publish', wait: 'false' }).wait).toBe(false)
+  })
+
+  it('allows waits of up to 7 days (a Product Ingestion job), not more', () => {
+    expect(inputs({ 'timeout-minutes': '10080' }).timeoutMinutes).toBe(10_080)
+    expect(inputError({ 'timeout-minutes': '10081' }).message).toContain('between 0 and 10080 (7 days)')
   })
 
   it('chooses the credential: secret, else certificate, else OIDC with the audience', () => {

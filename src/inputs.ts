@@ -9,6 +9,7 @@ import { registerSecret } from './http/redact.js'
 import { parseServiceUrl } from './http/url-policy.js'
 import { findOfferType, OFFER_TYPES } from './offer-types.js'
 import { log } from './log.js'
+import { releaseVersion } from './release-version.js'
 
 /**
  * Every input is read, validated and typed here, once; nothing else calls core.getInput. Errors name
@@ -49,6 +50,8 @@ export interface ActionInputs {
   /** `version`, else derived from the tag; undefined when neither gives one. */
   version?: string
   versionSource: 'input' | 'tag' | 'none'
+  /** The tag the run was started by when it gave no version (v1.2.3-beta.1), for the error. */
+  unusableTag?: string
   technicalConfigurationPath?: string
   configPaths: string[]
   outputPath?: string
@@ -64,6 +67,8 @@ export interface ActionInputs {
   authorityHost: string
   ingestionApiUrl: string
   productIngestionApiUrl: string
+  /** The names of the inputs given a non-blank value. */
+  given: string[]
 }
 
 export type InputReader = (name: string) => string
@@ -80,14 +85,19 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i
 /** Partner Center offer and plan IDs: lowercase letters, digits, '-' and '_', 3 to 50 (PI schema). */
 const RESOURCE_ID = /^[a-z0-9][a-z0-9_-]{2,49}$/
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/
-const FOUR_PART_VERSION = /^(0|[1-9]\d{0,9})\.(0|[1-9]\d{0,9})\.(0|[1-9]\d{0,9})\.(0|[1-9]\d{0,9})$/
 const SUBMISSION_ID = /^\d{1,30}$/
 
 export function readInputs(
-  getInput: InputReader = name => core.getInput(name),
+  getRawInput: InputReader = name => core.getInput(name),
   env: NodeJS.ProcessEnv = process.env
 ): ActionInputs {
+  // The inputs given a value, so that one given where it does nothing can be refused (applicable-inputs.ts).
+  const given = new Set<string>()
+  const getInput: InputReader = name => {
+    const value = getRawInput(name)
+    if (value.trim()) given.add(name)
+    return value
+  }
   const read = (name: string): string => getInput(name).trim()
 
   const commandValue = read('command')
@@ -161,7 +171,7 @@ export function readInputs(
     }
   }
 
-  const { version, versionSource } = readVersion(read('version'), env)
+  const { version, versionSource, unusableTag } = releaseVersion(read('version'), env.GITHUB_REF)
 
   const submissionId = read('submission-id') || undefined
   if (
@@ -199,13 +209,15 @@ export function readInputs(
     ],
     version,
     versionSource,
+    unusableTag,
     technicalConfigurationPath: read('technical-configuration') || undefined,
     configPaths: splitList(getInput('config-path')),
     outputPath: read('output-path') || undefined,
     submissionId,
     jobId,
     target: readChoice(read, 'target', ['draft', 'preview', 'live'], 'preview'),
-    wait: readBoolean(read, 'wait', true),
+    // `status` reports at once unless told to wait: a scheduled check must not hold a runner for hours.
+    wait: readBoolean(read, 'wait', command !== 'status'),
     timeoutMinutes: readTimeout(read('timeout-minutes')),
     onConflict: readChoice(read, 'on-conflict', ['fail', 'cancel'], 'fail'),
     dryRun: readBoolean(read, 'dry-run', false),
@@ -221,7 +233,8 @@ export function readInputs(
     productIngestionApiUrl: parseServiceUrl(
       'product-ingestion-api-url',
       read('product-ingestion-api-url') || DEFAULTS.productIngestionApiUrl
-    ).href.replace(/\/+$/, '')
+    ).href.replace(/\/+$/, ''),
+    given: [...given]
   }
 }
 
@@ -325,24 +338,6 @@ function readCredential(
   return { kind: 'oidc', audience: read('audience') || DEFAULTS.audience }
 }
 
-function readVersion(value: string, env: NodeJS.ProcessEnv): Pick<ActionInputs, 'version' | 'versionSource'> {
-  if (value) {
-    const version = value.replace(/^v/i, '')
-    // Four parts are a Business Central app version; publish refuses them for other offer types.
-    if (!SEMVER.test(version) && !FOUR_PART_VERSION.test(version)) {
-      throw new InputError(
-        'version',
-        `'${value}' is not a version of the form major.minor.patch (e.g. 1.2.3), or major.minor.build.revision for a Business Central app.`
-      )
-    }
-    return { version, versionSource: 'input' }
-  }
-  const ref = env.GITHUB_REF ?? ''
-  const tag = /^refs\/tags\/v?(.+)$/i.exec(ref)?.[1]
-  if (tag && SEMVER.test(tag)) return { version: tag, versionSource: 'tag' }
-  return { version: undefined, versionSource: 'none' }
-}
-
 function readChoice<T extends string>(
   read: (name: string) => string,
   name: string,
@@ -365,13 +360,21 @@ function readBoolean(read: (name: string) => string, name: string, fallback: boo
   throw new InputError(name, `'${value}' is not a boolean. Use 'true' or 'false'.`)
 }
 
+/** 7 days: the longest a Product Ingestion job or a certification is known to take. */
+export const MAX_TIMEOUT_MINUTES = 10_080
+
 function readTimeout(value: string): number {
   if (!value) return DEFAULTS.timeoutMinutes
   const minutes = Number(value)
-  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(minutes) || minutes <= 0 || minutes > 4320) {
+  if (
+    !/^\d+(\.\d+)?$/.test(value) ||
+    !Number.isFinite(minutes) ||
+    minutes <= 0 ||
+    minutes > MAX_TIMEOUT_MINUTES
+  ) {
     throw new InputError(
       'timeout-minutes',
-      `'${value}' is not a number of minutes between 0 and 4320 (72 hours).`
+      `'${value}' is not a number of minutes between 0 and ${MAX_TIMEOUT_MINUTES} (7 days).`
     )
   }
   return minutes

@@ -1,5 +1,6 @@
 import { RESOURCES } from './auth/token-provider.js'
 import { COMMAND_HANDLERS } from './commands/index.js'
+import { checkInputsForCommand } from './commands/shared/applicable-inputs.js'
 import { createContext, type ContextOverrides, type RunContext } from './context.js'
 import { ActionError, CancelledError, InputError, errorMessage } from './errors.js'
 import { redact } from './http/redact.js'
@@ -8,6 +9,7 @@ import { readInputs, type ActionInputs, type InputReader } from './inputs.js'
 import { log } from './log.js'
 import type { Report } from './report/report.js'
 import { writeReport } from './report/write.js'
+import { currentWaitState, describeCurrentWait } from './wait.js'
 
 export interface RunOptions extends ContextOverrides {
   getInput?: InputReader
@@ -21,9 +23,13 @@ export interface RunOptions extends ContextOverrides {
 export async function run(options: RunOptions = {}): Promise<void> {
   let inputs: ActionInputs | undefined
   let ctx: RunContext | undefined
-  const stopSignals = watchForCancellation(() => ctx)
+  const stopSignals = watchForCancellation(
+    () => ctx,
+    () => inputs
+  )
   try {
     inputs = readInputs(options.getInput, options.env)
+    checkInputsForCommand(inputs.command, inputs.given)
     ctx = createContext(inputs, {
       timeScale: rehearsalTimeScale(inputs, options.env ?? process.env),
       ...options
@@ -74,7 +80,7 @@ async function fail(error: unknown, inputs: ActionInputs | undefined): Promise<v
     error instanceof InputError
       ? 'Invalid input'
       : inputs
-        ? `partner-center-publish ${inputs.command} failed`
+        ? `${offerLabel(inputs)}${inputs.command} failed`
         : 'partner-center-publish failed'
   // A failure may carry what is known so far (a failed job's outputs and its error table).
   const partial = (error as { report?: Report }).report
@@ -87,21 +93,45 @@ async function fail(error: unknown, inputs: ActionInputs | undefined): Promise<v
   log.fail(hint ? `${message}\nWhat to do: ${hint}` : message)
 }
 
+/** "contoso-app: " when the run names an offer, so that a failure heading says which one. */
+function offerLabel(inputs: ActionInputs): string {
+  const offer = inputs.offerId ?? inputs.productId
+  return offer ? `${offer}: ` : 'partner-center-publish '
+}
+
 /**
- * When the runner cancels the step it sends SIGINT, then SIGTERM; say where the run was and how to
- * pick it up, so that a cancelled release is not a mystery.
+ * When the runner cancels the step it sends SIGINT, then SIGTERM; say where the release stood (what
+ * was being waited for, its state and step, for how long) and how to pick it up, in the log and in
+ * the job summary, so that a cancelled release is not a mystery.
  */
-function watchForCancellation(getContext: () => RunContext | undefined): () => void {
+function watchForCancellation(
+  getContext: () => RunContext | undefined,
+  getInputs: () => ActionInputs | undefined
+): () => void {
   const onSignal = (signal: NodeJS.Signals): void => {
-    const where = getContext()?.progress.describe?.()
+    // The command says what it was doing (with the IDs), the wait how it stood and for how long.
+    const doing = getContext()?.progress.describe?.()
+    const where = doing ? [doing, currentWaitState()].filter(Boolean).join(': ') : describeCurrentWait()
     const error = new CancelledError(
       `The run was cancelled (${signal})${where ? ` while ${where}` : ''}.`,
       where
-        ? 'Nothing was rolled back. Check the state with `command: status`, and continue with `go-live` or `cancel`.'
+        ? 'Nothing was rolled back: what was submitted goes on in Partner Center. Check it with `command: status`, and continue with `go-live` or `cancel`.'
         : undefined
     )
-    log.fail(error.hint ? `${error.message}\nWhat to do: ${error.hint}` : error.message)
-    process.exit(130)
+    const message = redact(error.message)
+    const hint = error.hint && redact(error.hint)
+    log.fail(hint ? `${message}\nWhat to do: ${hint}` : message)
+    const inputs = getInputs()
+    const report: Report = {
+      title: inputs ? `${offerLabel(inputs)}${inputs.command} cancelled` : 'partner-center-publish cancelled',
+      outputs: {},
+      sections: []
+    }
+    // The runner kills the process a few seconds after the signal: the summary gets one second.
+    setTimeout(() => process.exit(130), 1_000).unref()
+    writeReport(report, { message, hint })
+      .catch(() => undefined)
+      .finally(() => process.exit(130))
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)

@@ -340,7 +340,7 @@ describe('other v1 offer types through the bundle', () => {
         emulatorInputs(consulting, { command: 'publish', 'offer-id': 'contoso-consulting', ...extra })
       const refused = await runAction({ env, inputs: inputs({ 'package-path': PACKAGE }) })
       expect(errorAnnotations(refused)[0]).toContain(
-        "Input 'package-path': applies to Azure Application offers"
+        "Input 'package-path': does not apply to Consulting service offer 'contoso-consulting' (AzureConsultingService)"
       )
       expect(writes(consulting)).toEqual([])
 

@@ -6,12 +6,12 @@ import {
   goLiveProductIngestion,
   statusProductIngestion
 } from './product-ingestion/lifecycle.js'
-import { resolveOffer } from './shared/resolve-offer.js'
+import { resolveOfferWithInputs } from './shared/applicable-inputs.js'
 
 /** go-live, status and cancel: routed to the offer's API. */
 
 export async function goLiveCommand(ctx: RunContext): Promise<Report> {
-  const offer = await resolveOffer(ctx)
+  const offer = await resolveOfferWithInputs(ctx)
   return offer.api === 'ingestion' ? goLiveV1(ctx, offer) : goLiveProductIngestion(ctx, offer)
 }
 
@@ -19,7 +19,7 @@ export async function statusCommand(ctx: RunContext): Promise<Report> {
   // A configure job needs no offer: its ID is enough.
   if (ctx.inputs.jobId && !ctx.inputs.offerId && !ctx.inputs.productId)
     return statusProductIngestion(ctx, undefined)
-  const offer = await resolveOffer(ctx)
+  const offer = await resolveOfferWithInputs(ctx)
   return offer.api === 'ingestion' && !ctx.inputs.jobId
     ? statusV1(ctx, offer)
     : statusProductIngestion(ctx, offer)
@@ -28,7 +28,7 @@ export async function statusCommand(ctx: RunContext): Promise<Report> {
 export async function cancelCommand(ctx: RunContext): Promise<Report> {
   if (ctx.inputs.jobId && !ctx.inputs.offerId && !ctx.inputs.productId)
     return cancelProductIngestion(ctx, undefined)
-  const offer = await resolveOffer(ctx)
+  const offer = await resolveOfferWithInputs(ctx)
   return offer.api === 'ingestion' && !ctx.inputs.jobId
     ? cancelV1(ctx, offer)
     : cancelProductIngestion(ctx, offer)

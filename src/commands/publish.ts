@@ -1,15 +1,18 @@
 import type { RunContext } from '../context.js'
-import type { Report } from '../report/report.js'
 import { InputError } from '../errors.js'
+import type { Report } from '../report/report.js'
 import { publishV1Draft } from './v1/publish-draft.js'
 import { publishAzureApplication } from './v1/azure-application.js'
 import { publishProductIngestion } from './product-ingestion/publish.js'
-import { resolveOffer } from './shared/resolve-offer.js'
+import { resolveOfferWithInputs } from './shared/applicable-inputs.js'
 import { publishBusinessCentral } from './v1/business-central.js'
 
-/** `publish`: the offer's type decides the API; the user never has to. */
+/**
+ * `publish`: the offer's type decides the API; the user never has to. Inputs that do not apply to
+ * the offer (a `package-path` for a consulting offer) are refused as it is resolved.
+ */
 export async function publishCommand(ctx: RunContext): Promise<Report> {
-  const offer = await resolveOffer(ctx)
+  const offer = await resolveOfferWithInputs(ctx)
   if (offer.api === 'product-ingestion') return publishProductIngestion(ctx, offer)
   const fourPart = ctx.inputs.versionSource === 'input' && ctx.inputs.version?.split('.').length === 4
   if (offer.type === 'AzureDynamics365BusinessCentral') {
@@ -24,12 +27,6 @@ export async function publishCommand(ctx: RunContext): Promise<Report> {
     }
     return publishV1Draft(ctx, offer)
   }
-  if (ctx.inputs.libraryPaths.length) {
-    throw new InputError(
-      'library-path',
-      `applies to Business Central offers; '${offer.offerId}' is a ${offer.type} offer.`
-    )
-  }
   if (fourPart) {
     throw new InputError(
       'version',
@@ -37,11 +34,5 @@ export async function publishCommand(ctx: RunContext): Promise<Report> {
     )
   }
   if (offer.type === 'AzureApplication') return publishAzureApplication(ctx, offer)
-  if (ctx.inputs.packagePath) {
-    throw new InputError(
-      'package-path',
-      `applies to Azure Application offers and Business Central apps; '${offer.offerId}' is a ${offer.type} offer, which has no package. Leave it out to publish the offer's draft.`
-    )
-  }
   return publishV1Draft(ctx, offer)
 }

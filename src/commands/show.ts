@@ -3,7 +3,8 @@ import { log } from '../log.js'
 import { findOfferType } from '../offer-types.js'
 import { partnerCenterUrl, type Report, type Section } from '../report/report.js'
 import { loadPlanStates, newestFirst } from './v1/plan-state.js'
-import { resolveOffer, type ResolvedOffer } from './shared/resolve-offer.js'
+import { resolveOfferWithInputs } from './shared/applicable-inputs.js'
+import type { ResolvedOffer } from './shared/resolve-offer.js'
 import { offerOutputs } from './shared/offer-outputs.js'
 
 export interface PlanSummary {
@@ -23,7 +24,7 @@ interface SubmissionSummary {
 
 /** `show`: one offer, its plans with their current versions, and its latest submission. */
 export async function showCommand(ctx: RunContext): Promise<Report> {
-  const offer = await resolveOffer(ctx)
+  const offer = await resolveOfferWithInputs(ctx)
   const { plans, submission } =
     offer.api === 'ingestion' ? await readV1(ctx, offer) : await readProductIngestion(ctx, offer)
   log.info(`Offer '${offer.offerId}' (${offer.type}, product ${offer.productId}): ${plans.length} plan(s).`)

@@ -15,6 +15,7 @@ export const OUTPUT_NAMES = [
   'submission-id',
   'submission-state',
   'submission-substate',
+  'release-status',
   'job-id',
   'job-status',
   'job-result',

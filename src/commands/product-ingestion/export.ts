@@ -11,7 +11,7 @@ import {
   toConfigureBody
 } from './export-tree.js'
 import { code, joinMarkdown, md, type Report } from '../../report/report.js'
-import { resolveOffer } from '../shared/resolve-offer.js'
+import { resolveOfferWithInputs } from '../shared/applicable-inputs.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 
 /**
@@ -23,7 +23,7 @@ export const exportCommand = async (ctx: RunContext): Promise<Report> => {
   // The path is checked before any request: a bad extension is an input error, not a wasted run.
   const format = exportFormat(ctx.inputs.outputPath)
   const outputPath = checkOutputPath('output-path', ctx.inputs.outputPath!)
-  const offer = await resolveOffer(ctx)
+  const offer = await resolveOfferWithInputs(ctx)
   if (offer.api !== 'product-ingestion') {
     throw new ActionError(
       `Offer '${offer.offerId}' is a ${offer.type} offer, which the Product Ingestion API does not serve; there is no resource tree to export.`,

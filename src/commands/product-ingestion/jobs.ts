@@ -16,7 +16,8 @@ import type { ConfigureDetail, ConfigureStatus, PiResource } from '../../product
  * Job status polls start 5 s apart and back off to once a minute: private-offer jobs must not be
  * polled more than once a minute (docs/partner-center-api.md §2.5), and most jobs finish within the first minute.
  */
-export const JOB_POLL = { initialDelayMs: 5_000, maxDelayMs: 60_000 }
+/** Jobs and submissions run for minutes to days: the long-wait schedule of wait.ts (up to 10 min apart). */
+export const JOB_POLL = { initialDelayMs: 5_000 }
 
 export const statusCommandHint = (jobId: string): string =>
   `Run the action with \`command: status\` and \`job-id: ${jobId}\` to follow it.`

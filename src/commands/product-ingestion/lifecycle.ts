@@ -1,10 +1,11 @@
 import type { RunContext } from '../../context.js'
-import { ActionError } from '../../errors.js'
+import { ActionError, InputError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
 import { log } from '../../log.js'
 import { flattenJobErrors, jobErrorTable, JobFailedError } from '../../product-ingestion/job-errors.js'
 import type { ConfigureStatus } from '../../product-ingestion/types.js'
 import { code, md, strong, type Outputs, type Report, type Section } from '../../report/report.js'
+import { notReadyReport } from '../shared/not-ready.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import { jobOutputs, readJobResources, waitForJob } from './jobs.js'
@@ -24,6 +25,13 @@ import {
 /** go-live, status and cancel for SaaS, VM and container offers (and configure jobs by ID). */
 
 export async function goLiveProductIngestion(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
+  // Not yet time (the preview is still being certified, or going live): nothing to do, and no
+  // failure, so that a scheduled go-live simply runs again later.
+  if (!ctx.inputs.submissionId && !ctx.inputs.jobId) {
+    const newest = newestFirst(await ctx.productIngestion.listSubmissions(offer.productId))[0]
+    if (newest && isInProgress(newest))
+      return notReadyReport(offer, submissionOutputs(newest)!, describeSubmission(newest))
+  }
   const submissions = await checkConflicts(ctx, offer)
   const from = ctx.inputs.submissionId
     ? submissions.find(
@@ -69,7 +77,7 @@ export async function statusProductIngestion(
 ): Promise<Report> {
   const jobId = ctx.inputs.jobId
   if (jobId) {
-    let status = await ctx.productIngestion.getJobStatus(jobId)
+    let status = await readJob(ctx, jobId)
     if (ctx.inputs.wait && status.jobStatus !== 'completed') {
       try {
         status = await waitForJob(ctx, jobId, 'status')
@@ -143,7 +151,7 @@ export async function cancelProductIngestion(
       }
     )
   }
-  const before = await ctx.productIngestion.getJobStatus(jobId)
+  const before = await readJob(ctx, jobId)
   if (before.jobStatus === 'completed') return alreadyCompleted(offer, before)
   if (ctx.inputs.dryRun) {
     return {
@@ -184,5 +192,21 @@ function alreadyCompleted(offer: ResolvedOffer | undefined, status: ConfigureSta
     title: `Configure job ${status.jobId}`,
     outputs: { ...(offer ? offerOutputs(offer) : {}), ...jobOutputs(status) },
     sections: [{ text: message }]
+  }
+}
+
+/** A configure job by `job-id`; one Partner Center does not know is an input error that says what to give. */
+async function readJob(ctx: RunContext, jobId: string): Promise<ConfigureStatus> {
+  try {
+    return await ctx.productIngestion.getJobStatus(jobId)
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 404) {
+      throw new InputError(
+        'job-id',
+        `configure job ${jobId} was not found in this Partner Center account.`,
+        "Give the `job-id` output of the `configure` or `publish` run that started the job (a GUID), from the same tenant; or leave `job-id` out and give `offer-id` to see the state of the offer's latest submission."
+      )
+    }
+    throw error
   }
 }

@@ -3,7 +3,12 @@ import { ActionError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
 import { log } from '../../log.js'
 import { JobFailedError } from '../../product-ingestion/job-errors.js'
-import type { ConfigureStatus, JobError, PiSubmission } from '../../product-ingestion/types.js'
+import {
+  schemaUri,
+  type ConfigureStatus,
+  type JobError,
+  type PiSubmission
+} from '../../product-ingestion/types.js'
 import {
   code,
   link,
@@ -59,17 +64,7 @@ export async function publishProductIngestion(ctx: RunContext, offer: ResolvedOf
     }
   }
   const submissions = await checkConflicts(ctx, offer)
-  if (ctx.inputs.dryRun) {
-    const plan =
-      target === 'preview'
-        ? 'publish the draft to preview'
-        : 'publish the current draft to preview, wait for it (certification included), then take that submission live'
-    return {
-      title: `${offer.offerId}: dry run`,
-      outputs: offerOutputs(offer),
-      sections: [{ text: `Dry run: would ${plan}. Nothing was sent.` }]
-    }
-  }
+  if (ctx.inputs.dryRun) return dryRunPlan(ctx, offer, target)
   if (target === 'preview')
     return stepReport(offer, await submit(ctx, offer, 'preview', submissions), 'preview')
 
@@ -283,6 +278,42 @@ export function stepReport(
       ...sections,
       { text },
       { text: md`${link('Open in Partner Center', partnerCenterUrl(offer.productId))}` }
+    ]
+  }
+}
+
+/** The dry run of a publish: every step a real run would take, and the configure requests it would send. */
+function dryRunPlan(ctx: RunContext, offer: ResolvedOffer, target: 'preview' | 'live'): Report {
+  const waitText = ctx.inputs.wait
+    ? 'wait for the job and the submission (certification can take days; bounded by `timeout-minutes`)'
+    : 'return once the job is accepted (`wait: false`)'
+  const steps = [
+    'Checked: no submission of the offer is in progress.',
+    `Send a configure job whose one resource is a submission of the current draft to preview; ${target === 'live' ? 'wait for it, certification included (only a preview that succeeded can go live)' : waitText}.`,
+    ...(target === 'live'
+      ? [`Send a configure job that takes that preview submission live; ${waitText}.`]
+      : [])
+  ]
+  const bodies = [
+    submissionResource(offer.productId, 'preview'),
+    ...(target === 'live'
+      ? [submissionResource(offer.productId, 'live', '<the new preview submission>')]
+      : [])
+  ].map(resource => ({ $schema: schemaUri('configure'), resources: [resource] }))
+  log.info(`Dry run: nothing was sent. Would:\n${steps.map(step => `  - ${step}`).join('\n')}`)
+  return {
+    title: `${offer.offerId}: dry run`,
+    outputs: offerOutputs(offer),
+    sections: [
+      { text: 'Dry run: everything was checked; nothing was sent to Partner Center.' },
+      { heading: 'What a real run would do', list: steps },
+      {
+        details: {
+          summary: bodies.length > 1 ? 'Configure requests' : 'Configure request',
+          body: bodies.map(body => JSON.stringify(body, null, 2)).join('\n'),
+          code: true
+        }
+      }
     ]
   }
 }

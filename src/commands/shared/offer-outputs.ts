@@ -8,7 +8,15 @@ export interface SubmissionOutputs {
   state?: string
   /** v1 `substate`; Product Ingestion `result`. */
   substate?: string
+  /** Where the release stands, in the same words for both APIs. */
+  release?: ReleaseStatus
 }
+
+/**
+ * The `release-status` output: in-progress (validation, certification: not time to go live yet),
+ * ready-to-go-live (the preview is ready), going-live, live, failed (or cancelled).
+ */
+export type ReleaseStatus = 'in-progress' | 'ready-to-go-live' | 'going-live' | 'live' | 'failed'
 
 /** The outputs every command that acts on an offer sets: the offer, and the submission when there is one. */
 export function offerOutputs(offer: ResolvedOffer, submission?: SubmissionOutputs): Outputs {
@@ -21,7 +29,8 @@ export function offerOutputs(offer: ResolvedOffer, submission?: SubmissionOutput
       ? {
           'submission-id': submission.id,
           'submission-state': submission.state ?? '',
-          'submission-substate': submission.substate ?? ''
+          'submission-substate': submission.substate ?? '',
+          ...(submission.release ? { 'release-status': submission.release } : {})
         }
       : {})
   }

@@ -1,6 +1,7 @@
 import type { RunContext } from '../../context.js'
 import { InputError } from '../../errors.js'
 import { log } from '../../log.js'
+import { missingVersionError } from '../../release-version.js'
 import { preparePackage, type PreparedPackage } from '../../package/index.js'
 import { packageContentsLines, packageContentsSections } from '../../report/package-contents.js'
 import { code, md, strong, type Report, type Section, type Text } from '../../report/report.js'
@@ -15,6 +16,7 @@ import {
   describeSubmission,
   isLive,
   isPreviewReady,
+  releaseStatus,
   resolveConflict,
   waitForSubmission
 } from './submissions.js'
@@ -46,17 +48,16 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       'package-path',
       'is required to publish an Azure Application offer: a .zip or a folder.'
     )
-  if (!inputs.version) {
-    throw new InputError(
-      'version',
-      'is not set and the run was not started by a version tag (v1.2.3).',
-      'Set `version`, or run on a tag push such as v1.2.3.'
-    )
-  }
+  if (!inputs.version) throw missingVersionError(inputs)
   const version = inputs.version
   const settings: ManagedAppSettings | undefined = inputs.technicalConfigurationPath
     ? await loadTechnicalConfiguration(inputs.technicalConfigurationPath)
     : undefined
+  // What is applied is shown, in the log, the summary and the dry run: not just the file's name.
+  if (settings)
+    log.info(
+      `Technical configuration from ${inputs.technicalConfigurationPath} (merged into each managed-application plan):\n${JSON.stringify(settings, null, 2)}`
+    )
 
   const { plans, submissions, packages, prepared } = await step(
     'Read the offer and check the package',
@@ -102,7 +103,7 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
     const previous = new Map(plans.map(p => [p.planId, moved(p) ? undefined : p.version]))
 
     if (inputs.dryRun)
-      return dryRunReport(ctx, offer, plans, prepared, version, previous, {
+      return dryRunReport(ctx, offer, plans, prepared, version, previous, settings, {
         blockingId: blocking?.id,
         reusedPackageId: reused?.id,
         earlierSubmissionId: earlier?.id
@@ -135,6 +136,7 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
         text: md`Package ${code(prepared.fileName)} (${(prepared.sizeBytes / 1024 / 1024).toFixed(2)} MiB, sha256 ${code(`${prepared.sha256.slice(0, 16)}…`)}) is package ${code(uploaded.pkg.id)}${reused ? ', uploaded by an earlier run of this release' : ''}.`
       },
       ...(submissionLine ? [{ heading: 'Submission', text: submissionLine }] : []),
+      ...settingsSections(settings),
       {
         heading: 'Steps',
         table: {
@@ -208,7 +210,8 @@ Target \`draft\`: the draft was changed; nothing was submitted.
       ...base,
       'submission-id': submission.id,
       'submission-state': submission.state,
-      'submission-substate': submission.substate
+      'submission-substate': submission.substate,
+      'release-status': releaseStatus(submission)
     }
     const where = isLive(submission) ? 'live' : isPreviewReady(submission) ? 'in preview' : 'submitted'
     // The submission's progress, step by step; a summary without it is still a success.
@@ -251,6 +254,20 @@ function previousCell(plan: PlanState, previous: PreviousVersions): string {
   return previous.get(plan.planId) ?? '(none)'
 }
 
+/** The technical configuration merged into the managed-application plans, as applied. */
+function settingsSections(settings: ManagedAppSettings | undefined): Section[] {
+  if (!settings) return []
+  return [
+    {
+      details: {
+        summary: 'Technical configuration (merged into each managed-application plan)',
+        body: JSON.stringify(settings, null, 2),
+        code: true
+      }
+    }
+  ]
+}
+
 function planTable(plans: PlanState[], version: string, previous: PreviousVersions) {
   return {
     headers: ['Plan', 'Kind', 'Previous version', 'New version'],
@@ -265,6 +282,7 @@ function dryRunReport(
   prepared: PreparedPackage,
   version: string,
   previous: PreviousVersions,
+  settings: ManagedAppSettings | undefined,
   found: { blockingId?: string; reusedPackageId?: string; earlierSubmissionId?: string }
 ): Report {
   const { target, onConflict } = ctx.inputs
@@ -305,6 +323,7 @@ function dryRunReport(
       { text: 'Dry run: everything was checked; nothing was changed.' },
       { table: planTable(plans, version, previous) },
       { heading: 'What a real run would do', list: actions },
+      ...settingsSections(settings),
       ...packageContentsSections(prepared)
     ]
   }

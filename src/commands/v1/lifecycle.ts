@@ -6,14 +6,17 @@ import { code, md, strong, type Report, type Section } from '../../report/report
 import { newestFirst } from './plan-state.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import {
+  currentStep,
   describeSubmission,
   isFailed,
   isInProgress,
   isLive,
   isPreviewReady,
   submissionFailure,
+  submissionOutputs,
   waitForSubmission
 } from './submissions.js'
+import { notReadyReport } from '../shared/not-ready.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 
 /** go-live, status and cancel for v1 offers: act on `submission-id`, or on the newest fitting one. */
@@ -40,7 +43,8 @@ async function pickSubmission(
   return found
 }
 
-const outputs = (offer: ResolvedOffer, s: Submission): Report['outputs'] => offerOutputs(offer, s)
+const outputs = (offer: ResolvedOffer, s: Submission): Report['outputs'] =>
+  offerOutputs(offer, submissionOutputs(s))
 
 /**
  * go-live: `submission-id`, or else the offer's newest submission. Already live: said so. In preview:
@@ -78,11 +82,15 @@ export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
       }
     }
     if (!ctx.inputs.wait) {
-      throw new ActionError(
-        `Submission ${candidate.id} is not ready to go live yet: it is ${describeSubmission(candidate)}.`,
-        {
-          hint: 'Run go-live with `wait: true` to wait for the preview and then go live, or follow it with `command: status`.'
-        }
+      // Not yet time (still in validation or preview creation): nothing is written and the step does
+      // not fail, so that a scheduled go-live simply runs again later; the outputs say where it is.
+      const step = currentStep(
+        await ctx.ingestion.getWorkflowDetails(offer.productId, candidate.id).catch(() => [])
+      )
+      return notReadyReport(
+        offer,
+        submissionOutputs(candidate),
+        `${describeSubmission(candidate)}${step ? `, step ${step}` : ''}`
       )
     }
     log.info(`Submission ${candidate.id} is ${describeSubmission(candidate)}: waiting for the preview.`)

@@ -10,6 +10,7 @@ import {
   describeSubmission,
   isLive,
   isPreviewReady,
+  releaseStatus,
   resolveConflict,
   waitForSubmission
 } from './submissions.js'
@@ -92,7 +93,8 @@ export async function publishV1Draft(ctx: RunContext, offer: ResolvedOffer): Pro
       ...base,
       'submission-id': submission.id,
       'submission-state': submission.state,
-      'submission-substate': submission.substate
+      'submission-substate': submission.substate,
+      'release-status': releaseStatus(submission)
     },
     sections: [
       { text: md`Submission ${code(submission.id)}: ${strong(submission.state)} / ${submission.substate}.` },

@@ -5,11 +5,13 @@ import {
   creationFailed,
   type BranchModule,
   type Submission,
-  type SubmissionResource
+  type SubmissionResource,
+  type WorkflowDetail
 } from '../../ingestion/types.js'
 import { log } from '../../log.js'
 import { pollUntil } from '../../wait.js'
 import { createOnce } from '../shared/create-once.js'
+import type { ReleaseStatus, SubmissionOutputs } from '../shared/offer-outputs.js'
 import { newestFirst } from './plan-state.js'
 
 /**
@@ -28,6 +30,23 @@ export const isLive = (s: Submission): boolean => s.state === 'Published' && s.s
 /** Blocks a new submission: still moving, and not failed (a failed one may be superseded). */
 export const isInProgress = (s: Submission): boolean => s.state === 'InProgress' && !isFailed(s)
 export const describeSubmission = (s: Submission): string => `${s.state}/${s.substate}`
+
+/** Where a v1 release stands (docs/partner-center-api.md §1.11): the `release-status` output. */
+export function releaseStatus(s: Submission): ReleaseStatus {
+  if (isFailed(s)) return 'failed'
+  if (isLive(s)) return 'live'
+  if (s.state === 'Published' && s.substate === 'ReadyToPublish') return 'ready-to-go-live'
+  if (s.state === 'Published') return 'going-live'
+  return 'in-progress'
+}
+
+/** A submission as the outputs name it. */
+export const submissionOutputs = (s: Submission): SubmissionOutputs => ({
+  id: s.id,
+  state: s.state,
+  substate: s.substate,
+  release: releaseStatus(s)
+})
 
 /**
  * Reads a submission that this run created or saw. A 404 by ID is not the end: the service answered
@@ -89,6 +108,9 @@ export async function resolveConflict(
     describe: describeSubmission,
     resumeHint: `Check submission ${blocking.id} with \`command: status\`.`
   })
+  log.notice(
+    `on-conflict: cancel - cancelled submission ${blocking.id} (it was ${describeSubmission(blocking)}), so that this release could be submitted.`
+  )
   return undefined
 }
 
@@ -218,6 +240,20 @@ function contentKey(content: Pick<SubmissionContent, 'resources' | 'variantResou
   ])
 }
 
+/**
+ * The step a submission is at: the first one in progress, else the first not started, with its
+ * target when the workflow has several (Preview, Live) (docs/partner-center-api.md §8).
+ */
+export function currentStep(workflow: WorkflowDetail[]): string | undefined {
+  const steps = workflow.flatMap(w =>
+    (w.workflowSteps ?? []).map(step => ({ step, target: w.targetEnvironment ?? w.type }))
+  )
+  const found =
+    steps.find(s => s.step.state === 'InProgress') ?? steps.find(s => s.step.state === 'NotStarted')
+  if (!found) return undefined
+  return workflow.length > 1 && found.target ? `${found.step.name} (${found.target})` : found.step.name
+}
+
 /** Waits until `done`; a failed submission is explained with its validations and workflow steps. */
 export async function waitForSubmission(
   ctx: RunContext,
@@ -235,6 +271,8 @@ export async function waitForSubmission(
     poll: () => rereadSubmission(ctx, productId, submission.id),
     done: s => done(s) || isFailed(s),
     describe: describeSubmission,
+    // The heartbeat names the step (Automated validation, Certification, …): one read per heartbeat.
+    step: async () => currentStep(await ctx.ingestion.getWorkflowDetails(productId, submission.id)),
     resumeHint: `Run the action with \`command: status\`, \`offer-id\` and \`submission-id: ${submission.id}\` (and \`wait: true\`) to follow it.`
   })
   if (isFailed(final)) throw await submissionFailure(ctx, productId, final)

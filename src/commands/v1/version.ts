@@ -1,16 +1,8 @@
 import { InputError } from '../../errors.js'
+import { compareVersions, isVersion } from '../../release-version.js'
 import type { PlanState } from './plan-state.js'
 
-/** major.minor.patch comparison; Partner Center refuses a version that is not higher than the current one. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number)
-  const pb = b.split('.').map(Number)
-  for (let i = 0; i < 3; i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0)
-    if (diff !== 0) return Math.sign(diff)
-  }
-  return 0
-}
+export { compareVersions }
 
 /** The next patch version after `version` (1.4.0 → 1.4.1): a version the user can actually tag. */
 export function nextPatch(version: string): string {
@@ -28,11 +20,7 @@ export function checkVersionIsHigher(
   alreadyThere: (plan: PlanState) => boolean = () => false
 ): void {
   const blocking = plans.filter(
-    p =>
-      p.version &&
-      /^\d+\.\d+\.\d+$/.test(p.version) &&
-      compareVersions(version, p.version) <= 0 &&
-      !alreadyThere(p)
+    p => p.version && isVersion(p.version) && compareVersions(version, p.version) <= 0 && !alreadyThere(p)
   )
   if (blocking.length) {
     const list = blocking.map(p => `'${p.planId}' is at ${p.version}`).join(', ')

@@ -7,6 +7,7 @@ import { newProduct } from '../state.js'
 import { OFFER_TYPES } from '../../src/offer-types.js'
 import { parseSchemaUri } from '../../src/product-ingestion/schemas.js'
 import { inner, type InnerError } from './errors.js'
+import { checkTechnicalConfiguration } from './technical-configuration.js'
 import { PI_TIMINGS, type JobRecord, type PiResource, type PiStore, type SubmissionRecord } from './store.js'
 
 type Raw = Record<string, unknown>
@@ -54,6 +55,8 @@ export function applyJob(store: PiStore, job: JobRecord, at: number): void {
         continue
       } else {
         stored = applyChild(type, body, lookup, names, store, staged, label)
+        const problem = checkTechnicalConfiguration(stored, lookup(stored.id), at)
+        if (problem) throw new JobFailure(problem)
       }
       staged.set(stored.id.toLowerCase(), stored)
       if (typeof resource.resourceName === 'string') names.set(resource.resourceName, stored.id)

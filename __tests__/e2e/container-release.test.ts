@@ -6,7 +6,7 @@ import { emulatorInputs, rehearsalEnv, useEmulator, writes } from '../helpers/em
 import { errorAnnotations, runAction, type ActionRun } from '../helpers/run-action.js'
 
 /** A container (Kubernetes app) release on tag push: a new CNAB bundle for each plan, then preview and live. */
-const SCALE = 1000
+const SCALE = 100
 const emulator = useEmulator({ timeScale: SCALE })
 const DIGEST = `sha256:${'4f0c2e9a'.repeat(8)}`
 const BUNDLE = `contosoregistry.azurecr.io/contoso-container:1.1.0@${DIGEST}`

@@ -10,7 +10,7 @@ import { errorAnnotations, everythingWritten, runAction, type ActionRun } from '
  * user, every plan gets the new image version, the offer reaches preview and live; bad input writes
  * nothing; no SAS signature reaches any output.
  */
-const SCALE = 1000
+const SCALE = 100
 const emulator = useEmulator({ timeScale: SCALE })
 const TAG = { GITHUB_REF: 'refs/tags/v1.2.3', ...rehearsalEnv(SCALE) }
 const GALLERY = `/subscriptions/${SEED_PUBLISHER.subscriptionId}/resourceGroups/${SEED_PUBLISHER.resourceGroup}/providers/Microsoft.Compute/galleries/contoso_gallery/images/contoso-vm/versions/1.2.3`

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { RunningEmulator } from '../../emulator/index.js'
 import { CONTOSO_CONTAINER, CONTOSO_VM } from '../../emulator/seed/default.js'
 import { planGuid } from '../../emulator/product-ingestion/seed.js'
-import { validateResources } from '../../src/product-ingestion/validate-resources.js'
+import { validateResources } from '../../src/commands/product-ingestion/validate-resources.js'
 import { start } from '../emulator/helpers.js'
 import { advance, graphToken, pi, S } from '../emulator-pi/helpers.js'
 

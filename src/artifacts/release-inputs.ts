@@ -4,9 +4,9 @@
  * the reader it is given; everything is checked here, before any request, and every SAS signature is
  * masked the moment it is read.
  */
-import * as core from '@actions/core'
 import { InputError } from '../errors.js'
 import { registerSecret } from '../http/redact.js'
+import { log } from '../log.js'
 import { parseCnabBundle, type CnabBundle } from './cnab-bundle.js'
 import { parseGalleryImageId, RESOURCE_GROUP, type GalleryImageVersion } from './gallery-image.js'
 import { parseDiskSasUri, sasSignatureValues, type DiskSasUri } from './sas-uri.js'
@@ -230,5 +230,5 @@ function splitLines(value: string): string[] {
 function mask(value: string): void {
   if (value.length < 8) return
   registerSecret(value)
-  core.setSecret(value)
+  log.mask(value)
 }

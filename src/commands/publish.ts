@@ -9,7 +9,18 @@ import { resolveOffer } from './shared/resolve-offer.js'
 /** `publish`: the offer's type decides the API; the user never has to. */
 export async function publishCommand(ctx: RunContext): Promise<Report> {
   const offer = await resolveOffer(ctx)
-  if (offer.api === 'product-ingestion') return publishProductIngestion(ctx, offer)
+  const release = ctx.inputs.vmImage ?? ctx.inputs.containerBundle
+  if (offer.api === 'product-ingestion') {
+    // A VM image version or a container bundle to release: it changes the plans, then publishes.
+    if (release) return (await import('./product-ingestion/release.js')).publishRelease(ctx, offer)
+    return publishProductIngestion(ctx, offer)
+  }
+  if (release) {
+    throw new InputError(
+      ctx.inputs.containerBundle ? 'cnab-bundle' : 'image-version',
+      `applies to virtual machine and container offers; '${offer.offerId}' is a ${offer.type} offer.`
+    )
+  }
   if (offer.type === 'AzureApplication') return publishAzureApplication(ctx, offer)
   if (ctx.inputs.packagePath) {
     throw new InputError(

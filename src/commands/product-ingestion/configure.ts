@@ -27,7 +27,7 @@ import { partnerCenterUrl, type Outputs, type Report, type Section } from '../..
 export const configureCommand = async (ctx: RunContext): Promise<Report> => {
   let loaded: LoadedResource[]
   try {
-    loaded = loadConfiguration(ctx.inputs.configPaths).resources
+    loaded = loadConfiguration(ctx.inputs.configPaths, process.cwd(), ctx.inputs.placeholders).resources
   } catch (error) {
     if (error instanceof ConfigError) annotateProblems(error.problems)
     throw error

@@ -6,7 +6,7 @@
  * number. An unknown or malformed placeholder is a problem at its value's path, which the file reader
  * turns into file and line; nothing is sent while one remains.
  */
-import type { JsonPath } from '../../product-ingestion/json-schema.js'
+import type { JsonPath } from '../../files/json-schema.js'
 
 /** `${{ name }}`; `inputs.` may prefix the name, as in a workflow. */
 const PLACEHOLDER = /\$\{\{\s*(?:inputs\.)?([A-Za-z][A-Za-z0-9_-]*)\s*\}\}/g

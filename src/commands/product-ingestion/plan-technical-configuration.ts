@@ -7,11 +7,11 @@
 import type { RunContext } from '../../context.js'
 import { ActionError, InputError } from '../../errors.js'
 import { log } from '../../log.js'
-import { jobOutputs, startJob, waitForJob } from '../../product-ingestion/jobs.js'
-import { describeSubmission, isInProgress, newestFirst } from '../../product-ingestion/submissions.js'
+import { jobOutputs, startJob, waitForJob } from './jobs.js'
+import { describeSubmission, isInProgress, newestFirst } from './submissions.js'
 import type { ConfigureStatus, PiPlan, PiResource } from '../../product-ingestion/types.js'
 import type { Outputs } from '../../report/report.js'
-import type { ResolvedOffer } from '../resolve-offer.js'
+import type { ResolvedOffer } from '../shared/resolve-offer.js'
 
 export type TechnicalConfigurationType =
   'virtual-machine-plan-technical-configuration' | 'container-plan-technical-configuration'

@@ -7,11 +7,12 @@
 import type { RunContext } from '../../context.js'
 import { InputError } from '../../errors.js'
 import { log } from '../../log.js'
-import { jobOutputs } from '../../product-ingestion/jobs.js'
+import { jobOutputs } from './jobs.js'
 import { schemaUri, type PiResource } from '../../product-ingestion/types.js'
 import { partnerCenterUrl, type Outputs, type Report, type Section } from '../../report/report.js'
-import { publishProductIngestion } from '../product-ingestion-publish.js'
-import type { ResolvedOffer } from '../resolve-offer.js'
+import { publishProductIngestion } from './publish.js'
+import { offerOutputs } from '../shared/offer-outputs.js'
+import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import {
   bundleReference,
   CONTAINER_TECHNICAL_CONFIGURATION,
@@ -37,18 +38,11 @@ interface Plan {
   outputs: Outputs
 }
 
-
 export async function publishRelease(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
   checkOfferType(ctx, offer)
   const plan = await planRelease(ctx, offer)
   await refuseWhileSubmissionRuns(ctx, offer)
-  const base: Outputs = {
-    'product-id': offer.productId,
-    'offer-id': offer.offerId,
-    'offer-type': offer.type,
-    'partner-center-url': partnerCenterUrl(offer.productId),
-    ...plan.outputs
-  }
+  const base: Outputs = { ...offerOutputs(offer), ...plan.outputs }
   if (ctx.inputs.dryRun) {
     const then = ctx.inputs.target === 'draft' ? '' : `, then publish the offer to ${ctx.inputs.target}`
     log.info(`Dry run: would ${plan.what}${then}. Nothing was sent.`)

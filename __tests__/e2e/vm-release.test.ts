@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { CONTOSO_VM } from '../../emulator/seed/default.js'
+import { CONTOSO_APP, CONTOSO_VM } from '../../emulator/seed/default.js'
 import { planGuid, SEED_PUBLISHER } from '../../emulator/product-ingestion/seed.js'
 import { advance, graphToken, pi } from '../emulator-pi/helpers.js'
 import { emulatorInputs, rehearsalEnv, useEmulator, writes } from '../helpers/emulator.js'
@@ -191,6 +191,14 @@ describe('VM release: a new image version on tag push', () => {
     expect(errorAnnotations(failed)[0]).toContain(message)
     expect(writes(emulator)).toEqual([])
     expectNoSignature(failed)
+  })
+
+  it('an image source for an Azure Application offer is refused before anything is written', async () => {
+    const failed = await run({ 'offer-id': CONTOSO_APP.offerId, 'gallery-image-id': GALLERY })
+    expect(errorAnnotations(failed)[0]).toContain(
+      "Input 'gallery-image-id': applies to virtual machine and container offers; 'contoso-app' is a AzureApplication offer."
+    )
+    expect(writes(emulator)).toEqual([])
   })
 
   it('a SAS URI that expires before Partner Center copies the disk fails the job with its error, and nothing is published', async () => {

@@ -17,7 +17,11 @@ export async function publishCommand(ctx: RunContext): Promise<Report> {
   }
   if (release) {
     throw new InputError(
-      ctx.inputs.containerBundle ? 'cnab-bundle' : 'image-version',
+      ctx.inputs.containerBundle
+        ? 'cnab-bundle'
+        : ctx.inputs.vmImage?.source.kind === 'gallery'
+          ? 'gallery-image-id'
+          : 'os-disk-uri',
       `applies to virtual machine and container offers; '${offer.offerId}' is a ${offer.type} offer.`
     )
   }

@@ -1,4 +1,8 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, loadConfiguration } from '../../src/commands/product-ingestion/config-files.js'
 import { substitutePlaceholders } from '../../src/commands/product-ingestion/placeholders.js'
 
 const VALUES = {
@@ -81,5 +85,59 @@ describe('placeholders in resource files', () => {
   it('text without placeholders comes back equal, including GitHub-like text that is not one', () => {
     const value = { a: 'price ${ 5 }', b: ['$', '{{ x }}'] }
     expect(substitutePlaceholders(value, VALUES)).toEqual({ value, problems: [], used: new Set() })
+  })
+})
+
+describe('placeholders in configuration files', () => {
+  let dir: string
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'placeholders-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const G = '5eb2df81-7063-41a2-8d34-6f7a8b9cadb5'
+  const file = (name: string, externalId: string): string => {
+    const path = join(dir, name)
+    const plan = {
+      $schema: 'https://schema.mp.microsoft.com/schema/plan/2022-03-01-preview2',
+      product: `product/${G}`,
+      identity: { externalId },
+      alias: 'Gold'
+    }
+    writeFileSync(path, JSON.stringify([plan], null, 2))
+    return path
+  }
+
+  it('are replaced before the schema checks, so the filled-in value is what gets checked and sent', () => {
+    const loaded = loadConfiguration([file('ok.json', 'gold-${{ plan-id }}')], dir, { 'plan-id': 'eu' })
+    expect((loaded.resources[0].resource as { identity: unknown }).identity).toEqual({
+      externalId: 'gold-eu'
+    })
+    let caught: unknown
+    try {
+      loadConfiguration([file('bad.json', 'gold-${{ plan-id }}')], dir, { 'plan-id': 'EU West' })
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(ConfigError)
+    expect((caught as ConfigError).problems[0]).toMatchObject({ path: '[0].identity.externalId', line: 6 })
+  })
+
+  it('an unknown one is a problem with its file and line, and nothing is loaded', () => {
+    let caught: unknown
+    try {
+      loadConfiguration([file('unknown.json', '${{ build }}')], dir, { version: '1.2.3' })
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toBeInstanceOf(ConfigError)
+    expect((caught as ConfigError).problems).toEqual([
+      {
+        file: expect.stringMatching(/unknown\.json$/),
+        line: 6,
+        column: expect.any(Number),
+        path: '[0].identity.externalId',
+        message: 'unknown placeholder ${{ build }}; known here: version'
+      }
+    ])
   })
 })

@@ -8,7 +8,7 @@ import type { RunContext } from '../../context.js'
 import { ActionError, InputError } from '../../errors.js'
 import { log } from '../../log.js'
 import { jobOutputs, startJob, waitForJob } from './jobs.js'
-import { describeSubmission, isInProgress, newestFirst } from './submissions.js'
+import { checkConflicts } from './publish.js'
 import type { ConfigureStatus, PiPlan, PiResource } from '../../product-ingestion/types.js'
 import type { Outputs } from '../../report/report.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
@@ -69,19 +69,12 @@ export async function readPlanTechnicalConfigurations(
 }
 
 /**
- * A new submission would fail while one is in progress, and a configure job may be refused while the
- * offer is being published (`productLocked`): checked before the write, so a release never leaves a
- * changed draft behind it cannot publish.
+ * A submission in progress would make the publish after the configure job fail, leaving a changed draft
+ * behind: the publish flow's own conflict check (submissions, and `job-id` with `on-conflict`) runs
+ * before anything is written. A release to the draft only publishes nothing and needs no check.
  */
 export async function refuseWhileSubmissionRuns(ctx: RunContext, offer: ResolvedOffer): Promise<void> {
-  if (ctx.inputs.target === 'draft') return
-  const running = newestFirst(await ctx.productIngestion.listSubmissions(offer.productId)).find(isInProgress)
-  if (running) {
-    throw new ActionError(
-      `Submission ${running.id} of offer '${offer.offerId}' is still in progress (${describeSubmission(running)}); nothing was changed.`,
-      { hint: 'Wait for it (`command: status` with `wait: true`) and run the release again.' }
-    )
-  }
+  if (ctx.inputs.target !== 'draft') await checkConflicts(ctx, offer)
 }
 
 /** The resource as it is sent back: whole, minus what the service reports and refuses on input. */

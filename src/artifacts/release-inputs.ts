@@ -67,6 +67,9 @@ export interface ReleaseContext {
 }
 
 export function readReleaseInputs(read: (name: string) => string, context: ReleaseContext): ReleaseInputs {
+  // Masked first: a later error message must not be the first place a signature shows up.
+  for (const name of ['os-disk-uri', 'data-disk-uris'])
+    for (const uri of splitLines(read(name))) for (const signature of sasSignatureValues(uri)) mask(signature)
   const given = (names: readonly string[]): string[] => names.filter(name => read(name) !== '')
   // image-type has a default (action.yml), so it is always "given": it is not what asks for a release.
   const vmGiven = given(VM_INPUTS.filter(name => name !== 'image-type'))
@@ -80,9 +83,6 @@ export function readReleaseInputs(read: (name: string) => string, context: Relea
       )
     }
   }
-  // Masked first: a later error message must not be the first place a signature shows up.
-  for (const name of ['os-disk-uri', 'data-disk-uris'])
-    for (const uri of splitLines(read(name))) for (const signature of sasSignatureValues(uri)) mask(signature)
 
   if (vmGiven.length && containerGiven.length) {
     throw new InputError(

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { readReleaseInputs, type ReleaseInputs } from './artifacts/release-inputs.js'
+import { DEFAULT_IMAGE_TYPE, readReleaseInputs, type ReleaseInputs } from './artifacts/release-inputs.js'
 import { InputError } from './errors.js'
 import { registerSecret } from './http/redact.js'
 import { parseServiceUrl } from './http/url-policy.js'
@@ -71,6 +71,7 @@ export const DEFAULTS = {
   authorityHost: 'https://login.microsoftonline.com',
   ingestionApiUrl: 'https://api.partner.microsoft.com/v1.0/ingestion',
   productIngestionApiUrl: 'https://graph.microsoft.com/rp/product-ingestion',
+  imageType: DEFAULT_IMAGE_TYPE,
   timeoutMinutes: 60
 }
 
@@ -243,6 +244,7 @@ function readPlaceholderValues(
     if (value) values[name] = value
   }
   if (!values['image-version'] && version) values['image-version'] = version
+  values['image-type'] ??= DEFAULTS.imageType
   return values
 }
 

@@ -82,7 +82,7 @@ describe('placeholders in configure files', () => {
     expect(failed.code).toBe(1)
     expect(failed.stdout).toMatch(/::error [^:]*file=[^,]*typo\.yaml,line=8/)
     expect(errorAnnotations(failed).join('\n')).toContain(
-      'typo.yaml:8:20: vmImageVersions[0].versionNumber: unknown placeholder ${{ build-number }}; known here: image-version, tag, version'
+      'typo.yaml:8:20: vmImageVersions[0].versionNumber: unknown placeholder ${{ build-number }}; known here: image-type, image-version, tag, version'
     )
     expect(writes(emulator)).toEqual([])
   })

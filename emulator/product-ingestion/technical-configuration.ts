@@ -7,7 +7,7 @@
 //   gallery image version and a tenant GUID. Versions already in the plan are not checked again.
 // - Container plans: payloadType `cnab`, and every new bundle reference complete, with a sha256 digest.
 // The job then fails with a `businessValidationError` that names the resource, as all job failures do
-// (api README §2.5). The wording of the messages is the emulator's: no recording of the service's
+// (docs/partner-center-api.md §2.5). The wording of the messages is the emulator's: no recording of the service's
 // own text for these cases exists.
 import { inner, type InnerError } from './errors.js'
 import type { PiResource } from './store.js'

@@ -13,6 +13,8 @@ import { parseDiskSasUri, sasSignatureValues, type DiskSasUri } from './sas-uri.
 
 export const VM_IMAGE_TYPES = ['x64Gen1', 'x64Gen2'] as const
 export type VmImageType = (typeof VM_IMAGE_TYPES)[number]
+/** action.yml's default of `image-type`. */
+export const DEFAULT_IMAGE_TYPE: VmImageType = 'x64Gen2'
 
 export type VmImageSource =
   | { kind: 'gallery'; image: GalleryImageVersion; tenantId: string }
@@ -138,7 +140,7 @@ function readVmImage(read: (name: string) => string, context: ReleaseContext): V
       'image-version',
       `'${versionValue}' is not a version of the form major.minor.patch (e.g. 1.2.3).`
     )
-  const typeValue = read('image-type') || 'x64Gen2'
+  const typeValue = read('image-type') || DEFAULT_IMAGE_TYPE
   const imageType = VM_IMAGE_TYPES.find(t => t.toLowerCase() === typeValue.toLowerCase())
   if (!imageType)
     throw new InputError(

@@ -1,7 +1,7 @@
 // `npm run demo`: starts the built-in Partner Center emulator, then runs the bundled action the way
 // the GitHub runner does (INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files) for
-// list, show, a publish to preview and go-live of an Azure Application, and a Business Central release
-// to live, and prints each step's outputs and job summary.
+// list, show, a publish to preview and go-live of an Azure Application, a Business Central release to
+// live and a VM image release to live, and prints each step's outputs and job summary.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -90,6 +90,16 @@ try {
     'offer-id': 'contoso-bc-app',
     'package-path': join(apps, 'Contoso_Sales Tools_*.app'),
     'library-path': join(apps, '*.app'),
+    target: 'live'
+  })
+
+  // A VM release: no resource file, just the image to add; every plan gets it, then preview and live.
+  await step('publish: contoso-vm image version 1.1.0 from a compute gallery, to live', {
+    command: 'publish',
+    'offer-id': 'contoso-vm',
+    'image-version': '1.1.0',
+    'gallery-image-id':
+      '/subscriptions/537d2130-be25-451e-b3ff-c5b469a13e2d/resourceGroups/contoso-images/providers/Microsoft.Compute/galleries/contoso_gallery/images/contoso-vm/versions/1.1.0',
     target: 'live'
   })
   console.log('\nDemo finished: the emulator was reset by stopping it; nothing left running.')

@@ -4,6 +4,7 @@ import {
   parseAppSourceContext,
   type AppSourceContext
 } from './auth/appsource-context.js'
+import { DEFAULT_IMAGE_TYPE, readReleaseInputs, type ReleaseInputs } from './artifacts/release-inputs.js'
 import { InputError } from './errors.js'
 import { registerSecret } from './http/redact.js'
 import { parseServiceUrl } from './http/url-policy.js'
@@ -69,6 +70,12 @@ export interface ActionInputs {
   productIngestionApiUrl: string
   /** The names of the inputs given a non-blank value. */
   given: string[]
+  /** publish of a VM offer: the image version to add (image-version, image-type, gallery-image-id or os-disk-uri). */
+  vmImage?: ReleaseInputs['vmImage']
+  /** publish of a container offer: the CNAB bundle to add (cnab-bundle, cnab-subscription-id, …). */
+  containerBundle?: ReleaseInputs['containerBundle']
+  /** configure: the values `${{ name }}` placeholders in resource files stand for (version, tag, inputs). */
+  placeholders: Record<string, string>
 }
 
 export type InputReader = (name: string) => string
@@ -78,6 +85,7 @@ export const DEFAULTS = {
   authorityHost: 'https://login.microsoftonline.com',
   ingestionApiUrl: 'https://api.partner.microsoft.com/v1.0/ingestion',
   productIngestionApiUrl: 'https://graph.microsoft.com/rp/product-ingestion',
+  imageType: DEFAULT_IMAGE_TYPE,
   timeoutMinutes: 60
 }
 
@@ -188,6 +196,8 @@ export function readInputs(
   if (jobId !== undefined && !GUID.test(jobId))
     throw new InputError('job-id', `'${jobId}' is not a configure job ID (a GUID).`)
 
+  const release = readReleaseInputs(read, { command, tenantId, version, now: new Date() })
+
   return {
     command,
     tenantId,
@@ -234,7 +244,9 @@ export function readInputs(
       'product-ingestion-api-url',
       read('product-ingestion-api-url') || DEFAULTS.productIngestionApiUrl
     ).href.replace(/\/+$/, ''),
-    given: [...given]
+    given: [...given],
+    ...release,
+    placeholders: readPlaceholderValues(read, env, version)
   }
 }
 
@@ -278,6 +290,45 @@ function fromContext(
     )
   }
   return given || fromContextValue || ''
+}
+
+/**
+ * What `${{ name }}` stands for in resource files (`configure`): `version` (the `version` input, else the
+ * tag's), `tag` (the tag that triggered the run, as pushed), and every input that describes the release
+ * by its name. Credentials are never among them.
+ */
+export const PLACEHOLDER_INPUTS = [
+  'offer-id',
+  'product-id',
+  'plan-id',
+  'image-version',
+  'image-type',
+  'gallery-image-id',
+  'gallery-tenant-id',
+  'os-disk-uri',
+  'data-disk-uris',
+  'cnab-bundle',
+  'cnab-subscription-id',
+  'cnab-resource-group',
+  'cnab-tenant-id'
+] as const
+
+function readPlaceholderValues(
+  read: (name: string) => string,
+  env: NodeJS.ProcessEnv,
+  version: string | undefined
+): Record<string, string> {
+  const values: Record<string, string> = {}
+  if (version) values.version = version
+  const tag = /^refs\/tags\/(.+)$/.exec(env.GITHUB_REF ?? '')?.[1]
+  if (tag) values.tag = tag
+  for (const name of PLACEHOLDER_INPUTS) {
+    const value = read(name)
+    if (value) values[name] = value
+  }
+  if (!values['image-version'] && version) values['image-version'] = version
+  values['image-type'] ??= DEFAULTS.imageType
+  return values
 }
 
 function readCredential(

@@ -16,6 +16,7 @@ import {
   type SubmissionPhase,
   type SubmissionRecord
 } from './store.js'
+import { checkTechnicalConfiguration } from './technical-configuration.js'
 
 type Raw = Record<string, unknown>
 
@@ -71,6 +72,8 @@ export function applyJob(store: PiStore, job: JobRecord, at: number): void {
         stored = applyPrivateOffer(body, lookup)
       } else {
         stored = applyChild(type, body, lookup, names, store, staged, label)
+        const problem = checkTechnicalConfiguration(stored, lookup(stored.id), at)
+        if (problem) throw new JobFailure(problem)
       }
       staged.set(stored.id.toLowerCase(), stored)
       if (typeof resource.resourceName === 'string') names.set(resource.resourceName, stored.id)

@@ -12,6 +12,14 @@ import type { PiResource } from './store.js'
 export const SCHEMA_HOST = 'https://schema.mp.microsoft.com/schema'
 export const schemaOf = (type: string, version: string): string => `${SCHEMA_HOST}/${type}/${version}`
 
+/** The publisher's Azure side of seeded VM and container plans: the gallery and the container registry. */
+export const SEED_PUBLISHER = {
+  tenantId: '4a8f0b4e-6c1d-4c6e-9a57-2f3b1e0d9c11',
+  subscriptionId: '537d2130-be25-451e-b3ff-c5b469a13e2d',
+  resourceGroup: 'contoso-images',
+  registryName: 'contosoregistry'
+} as const
+
 export function planGuid(productId: string, planId: string): string {
   return stableGuid(productId.toLowerCase(), 'pi-plan', planId)
 }
@@ -125,7 +133,24 @@ export function seedResources(p: Product): PiResource[] {
         recommendedVmSizes: ['d2s-standard-v5'],
         skus: [{ imageType: 'x64Gen2', skuId: `${plan.planId}-gen2` }],
         vmProperties: { supportsCloudInit: true, supportsExtensions: true },
-        vmImageVersions: []
+        // A plan that has been released before: image version 1.0.0 from the publisher's compute gallery.
+        vmImageVersions: [
+          {
+            versionNumber: '1.0.0',
+            vmImages: [
+              {
+                imageType: 'x64Gen2',
+                source: {
+                  sourceType: 'sharedImageGallery',
+                  sharedImage: {
+                    tenantId: SEED_PUBLISHER.tenantId,
+                    resourceId: `/subscriptions/${SEED_PUBLISHER.subscriptionId}/resourceGroups/${SEED_PUBLISHER.resourceGroup}/providers/Microsoft.Compute/galleries/contoso_gallery/images/${plan.planId}/versions/1.0.0`
+                  }
+                }
+              }
+            ]
+          }
+        ]
       })
     }
     if (piType === 'azureContainer') {
@@ -138,10 +163,10 @@ export function seedResources(p: Product): PiResource[] {
         clusterExtensionType: `contoso.${p.offerId}`,
         cnabReferences: [
           {
-            tenantId: '4a8f0b4e-6c1d-4c6e-9a57-2f3b1e0d9c11',
-            subscriptionId: '537d2130-be25-451e-b3ff-c5b469a13e2d',
-            resourceGroupName: 'contoso-images',
-            registryName: 'contosoregistry',
+            tenantId: SEED_PUBLISHER.tenantId,
+            subscriptionId: SEED_PUBLISHER.subscriptionId,
+            resourceGroupName: SEED_PUBLISHER.resourceGroup,
+            registryName: SEED_PUBLISHER.registryName,
             repositoryName: p.offerId,
             tag: '1.0.0',
             digest: 'sha256:5a3c1b8e7f90d2c4b6a8e0f1d3c5b7a9e1f3d5c7b9a1e3f5d7c9b1a3e5f7d9c1'

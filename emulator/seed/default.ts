@@ -111,7 +111,10 @@ export const CONTOSO_CONTAINER = {
 export const CONTOSO_VM = {
   productId: '70d4f1a3-9285-43c4-af56-8b9cadbecfd7',
   offerId: 'contoso-vm',
-  resourceType: 'AzureThirdPartyVirtualMachine'
+  resourceType: 'AzureThirdPartyVirtualMachine',
+  /** Two plans, each with an x64Gen2 SKU and image version 1.0.0 from a compute gallery (seed.ts). */
+  plans: ['standard', 'premium'],
+  imageVersion: '1.0.0'
 } as const
 
 /** Azure app whose next submission fails automated validation. */
@@ -297,7 +300,11 @@ export function defaultSeed(): Seed {
         productId: CONTOSO_VM.productId,
         resourceType: 'AzureThirdPartyVirtualMachine',
         offerId: CONTOSO_VM.offerId,
-        name: 'Contoso VM'
+        name: 'Contoso VM',
+        plans: [
+          { planId: 'standard', name: 'Standard' },
+          { planId: 'premium', name: 'Premium' }
+        ]
       },
       {
         productId: FAILING_VALIDATION_APP.productId,

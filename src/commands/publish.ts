@@ -13,7 +13,12 @@ import { publishBusinessCentral } from './v1/business-central.js'
  */
 export async function publishCommand(ctx: RunContext): Promise<Report> {
   const offer = await resolveOfferWithInputs(ctx)
-  if (offer.api === 'product-ingestion') return publishProductIngestion(ctx, offer)
+  if (offer.api === 'product-ingestion') {
+    // A VM image version or a container bundle to release: it changes the plans, then publishes.
+    const release = ctx.inputs.vmImage ?? ctx.inputs.containerBundle
+    if (release) return (await import('./product-ingestion/release.js')).publishRelease(ctx, offer)
+    return publishProductIngestion(ctx, offer)
+  }
   const fourPart = ctx.inputs.versionSource === 'input' && ctx.inputs.version?.split('.').length === 4
   if (offer.type === 'AzureDynamics365BusinessCentral') {
     // With an app: upload it and submit; without: submit the draft as it is, like other v1 types.

@@ -13,6 +13,7 @@ import { dataFormatOf, parseData, type TextPosition } from '../../files/data-fil
 import { formatPath, type JsonPath } from '../../files/json-schema.js'
 import { parseSchemaUri } from '../../product-ingestion/schemas.js'
 import type { PiResource } from '../../product-ingestion/types.js'
+import { substitutePlaceholders } from './placeholders.js'
 import { validateResources } from './validate-resources.js'
 
 export interface ConfigProblem {
@@ -77,7 +78,11 @@ export function annotateProblems(problems: ConfigProblem[]): void {
 }
 
 /** Reads and checks every file; throws ConfigError listing all problems, or InputError for a missing file. */
-export function loadConfiguration(patterns: string[], cwd = process.cwd()): LoadedConfiguration {
+export function loadConfiguration(
+  patterns: string[],
+  cwd = process.cwd(),
+  placeholders: Readonly<Record<string, string>> = {}
+): LoadedConfiguration {
   if (patterns.length === 0)
     throw new InputError(
       'config-path',
@@ -100,7 +105,20 @@ export function loadConfiguration(patterns: string[], cwd = process.cwd()): Load
   for (const file of files) {
     const display = relative(workspace, file) || file
     const parsed = parseFile(file, display, problems)
-    if (parsed) collectResources(parsed.value, parsed.source, resources, problems)
+    if (!parsed) continue
+    // `${{ version }}` and the like stand for this release (placeholders.ts); an unknown one is located.
+    const substituted = substitutePlaceholders(parsed.value, placeholders)
+    for (const problem of substituted.problems) {
+      const position = parsed.source.locate(problem.path)
+      problems.push({
+        file: parsed.source.file,
+        line: position?.line,
+        column: position?.column,
+        path: formatPath(problem.path),
+        message: problem.message
+      })
+    }
+    collectResources(substituted.value, parsed.source, resources, problems)
   }
   if (problems.length === 0 && resources.length === 0) {
     throw new InputError(

@@ -29,7 +29,7 @@ import { code, md, partnerCenterUrl, type Outputs, type Report, type Section } f
 export const configureCommand = async (ctx: RunContext): Promise<Report> => {
   let loaded: LoadedResource[]
   try {
-    loaded = loadConfiguration(ctx.inputs.configPaths).resources
+    loaded = loadConfiguration(ctx.inputs.configPaths, process.cwd(), ctx.inputs.placeholders).resources
   } catch (error) {
     if (error instanceof ConfigError) annotateProblems(error.problems)
     throw error

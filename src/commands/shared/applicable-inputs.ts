@@ -29,16 +29,34 @@ const ON_AN_OFFER: Applicability = { show: 'any', publish: 'any', ...LIFECYCLE, 
  * its line here, and an offer type that starts using an input is added to its line (VM publish:
  * `plan-id`, `image-version`, …; Business Central: `package-path`, `version`, `library-path`).
  */
+const VM = 'AzureThirdPartyVirtualMachine'
+const CONTAINER = 'AzureContainer'
+const BUSINESS_CENTRAL = 'AzureDynamics365BusinessCentral'
+/** Release inputs also fill `${{ name }}` placeholders in the resource files of `configure`. */
+const RELEASE_INPUT_FOR = (offerTypes: readonly string[]): Applicability => ({
+  publish: offerTypes,
+  configure: 'any'
+})
+
 export const APPLICABLE_INPUTS: Record<string, Applicability> = {
-  'offer-id': ON_AN_OFFER,
+  'offer-id': { ...ON_AN_OFFER, configure: 'any' },
   // configure: the product named in the outputs and the link (the resource files name theirs).
   'product-id': { ...ON_AN_OFFER, configure: 'any' },
   'offer-type': { list: 'any' },
-  'plan-id': { publish: ['AzureApplication'] },
-  'package-path': { publish: ['AzureApplication', 'AzureDynamics365BusinessCentral'] },
-  'library-path': { publish: ['AzureDynamics365BusinessCentral'] },
-  version: { publish: ['AzureApplication', 'AzureDynamics365BusinessCentral'] },
+  'plan-id': RELEASE_INPUT_FOR(['AzureApplication', VM, CONTAINER]),
+  'package-path': { publish: ['AzureApplication', BUSINESS_CENTRAL] },
+  'library-path': { publish: [BUSINESS_CENTRAL] },
+  version: RELEASE_INPUT_FOR(['AzureApplication', BUSINESS_CENTRAL, VM]),
   'technical-configuration': { publish: ['AzureApplication'] },
+  'image-version': RELEASE_INPUT_FOR([VM]),
+  'gallery-image-id': RELEASE_INPUT_FOR([VM]),
+  'gallery-tenant-id': RELEASE_INPUT_FOR([VM]),
+  'os-disk-uri': RELEASE_INPUT_FOR([VM]),
+  'data-disk-uris': RELEASE_INPUT_FOR([VM]),
+  'cnab-bundle': RELEASE_INPUT_FOR([CONTAINER]),
+  'cnab-subscription-id': RELEASE_INPUT_FOR([CONTAINER]),
+  'cnab-resource-group': RELEASE_INPUT_FOR([CONTAINER]),
+  'cnab-tenant-id': RELEASE_INPUT_FOR([CONTAINER]),
   'config-path': { configure: 'any' },
   'output-path': { export: 'any' },
   'submission-id': LIFECYCLE,

@@ -59,13 +59,16 @@ describe('glob', () => {
     write('g/sub/c.json', '[]')
     write('g/node_modules/d.json', '[]')
     write('g/e.txt', '')
-    expect(expandGlob('g/*.json', dir).map(f => f.slice(dir.length + 1))).toEqual(['g/a.json', 'g/b.json'])
-    expect(expandGlob('g/**/*.json', dir).map(f => f.slice(dir.length + 1))).toEqual([
+    expect(expandGlob('g/*.json', dir, 'config-path').map(f => f.slice(dir.length + 1))).toEqual([
+      'g/a.json',
+      'g/b.json'
+    ])
+    expect(expandGlob('g/**/*.json', dir, 'config-path').map(f => f.slice(dir.length + 1))).toEqual([
       'g/a.json',
       'g/b.json',
       'g/sub/c.json'
     ])
-    expect(expandGlob('g/?.json', dir)).toHaveLength(2)
+    expect(expandGlob('g/?.json', dir, 'config-path')).toHaveLength(2)
   })
 })
 

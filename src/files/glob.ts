@@ -44,7 +44,7 @@ export function globToRegExp(pattern: string): RegExp {
  * InputError names `input`. The walk never follows a symbolic link to a folder, so a link loop
  * (`a -> .`) cannot make it walk forever; a link to a file is taken only when it leads inside.
  */
-export function expandGlob(pattern: string, cwd: string, input = 'config-path'): string[] {
+export function expandGlob(pattern: string, cwd: string, input: string): string[] {
   const normalized = pattern.split(sep).join('/')
   if (!hasMagic(normalized)) return [confinedPath(input, pattern, cwd)]
   const segments = normalized.split('/')

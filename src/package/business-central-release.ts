@@ -155,7 +155,7 @@ function findMainApp(packagePath: string, cwd: string): FoundFile {
   }
   const pattern = lines[0]!
   if (!hasMagic(pattern)) return { absolute: path.resolve(cwd, pattern), display: pattern }
-  const matches = expandGlob(pattern, cwd)
+  const matches = expandGlob(pattern, cwd, 'package-path')
   if (matches.length !== 1) {
     throw new InputError(
       'package-path',
@@ -179,7 +179,7 @@ function findLibraries(patterns: readonly string[], mainApp: string, cwd: string
       if (absolute !== mainApp && !found.has(absolute)) found.set(absolute, { absolute, display: pattern })
       continue
     }
-    const matches = expandGlob(pattern, cwd)
+    const matches = expandGlob(pattern, cwd, 'library-path')
     if (matches.length === 0) {
       throw new InputError(
         'library-path',

@@ -91,7 +91,7 @@ export function loadConfiguration(
   const workspace = process.env.GITHUB_WORKSPACE || cwd
   const files: string[] = []
   for (const pattern of patterns) {
-    const matches = expandGlob(pattern, cwd)
+    const matches = expandGlob(pattern, cwd, 'config-path')
     if (hasMagic(pattern) && matches.length === 0)
       throw new InputError('config-path', `'${pattern}' matches no file (in ${cwd}).`)
     for (const file of matches) {

@@ -47,14 +47,15 @@ describe('the applicability table', () => {
 
 describe('checkInputsForCommand', () => {
   it.each([
-    ['list', 'package-path', 'publish of Azure Application offers'],
+    ['list', 'package-path', 'publish of Azure Application, Dynamics 365 Business Central offers'],
     ['publish', 'config-path', 'configure'],
     ['configure', 'technical-configuration', 'publish of Azure Application offers'],
     ['status', 'output-path', 'export'],
-    ['list', 'offer-id', 'show; publish; go-live; status; cancel; export'],
+    ['list', 'offer-id', 'show; publish; go-live; status; cancel; export; configure'],
     ['export', 'wait', 'publish; go-live; status; configure'],
     ['publish', 'job-id', 'status; cancel'],
-    ['configure', 'offer-id', 'show; publish; go-live; status; cancel; export']
+    ['configure', 'library-path', 'publish of Dynamics 365 Business Central offers'],
+    ['show', 'cnab-bundle', 'publish of Azure Container offers; configure']
   ] as const)('%s refuses %s, saying where it applies', (command, input, where) => {
     const error = refusal(() => checkInputsForCommand(command, [input]))
     expect(error.input).toBe(input)
@@ -98,7 +99,10 @@ describe('checkInputsForOffer', () => {
     expect(() =>
       checkInputsForOffer('publish', ['package-path', 'technical-configuration', 'plan-id', 'version'], app)
     ).not.toThrow()
-    expect(refusal(() => checkInputsForOffer('publish', ['plan-id'], vm)).message).toContain(
+    expect(() =>
+      checkInputsForOffer('publish', ['plan-id', 'image-version', 'gallery-image-id'], vm)
+    ).not.toThrow()
+    expect(refusal(() => checkInputsForOffer('publish', ['cnab-bundle'], vm)).message).toContain(
       "Virtual machine offer 'contoso-vm'"
     )
     expect(() => checkInputsForOffer('status', ['submission-id', 'wait'], saas)).not.toThrow()

@@ -129,7 +129,7 @@ describe('readInputs', () => {
   it('refuses a pre-release `version`, saying what Partner Center accepts', () => {
     const error = inputError({ version: '1.2.3-rc.1' })
     expect(error.message).toBe(
-      "Input 'version': '1.2.3-rc.1' is not a Partner Center version: that is major.minor.patch (e.g. 1.2.3), without a pre-release or build suffix."
+      "Input 'version': '1.2.3-rc.1' is not a Partner Center version: that is major.minor.patch (e.g. 1.2.3), without a pre-release or build suffix, or major.minor.build.revision for a Business Central app."
     )
   })
 

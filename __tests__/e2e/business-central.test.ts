@@ -213,7 +213,9 @@ describe('publish a Business Central app', () => {
     const connect = await publish({ 'offer-id': CONTOSO_BC_CONNECT.offerId })
     expect(errorAnnotations(connect).join('\n')).toMatch(/is a Connect app \(packageType Connect\)/)
     const plans = await publish({ 'plan-id': 'standard' })
-    expect(errorAnnotations(plans).join('\n')).toMatch(/Input 'plan-id': does not apply to Dynamics 365 Business Central offer/)
+    expect(errorAnnotations(plans).join('\n')).toMatch(
+      /Input 'plan-id': does not apply to Dynamics 365 Business Central offer/
+    )
     const wide = await publish({ 'package-path': join(dir, '*.app') })
     expect(errorAnnotations(wide).join('\n')).toMatch(/Input 'package-path': '.*\*\.app' matches 3 files/)
     expect(writes(emulator)).toEqual([])

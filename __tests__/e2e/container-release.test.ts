@@ -114,7 +114,7 @@ describe('container release: a new CNAB bundle on tag push', () => {
       'gallery-image-id': `/subscriptions/${SEED_PUBLISHER.subscriptionId}/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i/versions/1.0.0`
     })
     expect(errorAnnotations(failed)[0]).toContain(
-      "Input 'gallery-image-id': applies to virtual machine offers"
+      "Input 'gallery-image-id': does not apply to Azure Container offer 'contoso-container'"
     )
     expect(writes(emulator)).toEqual([])
   })

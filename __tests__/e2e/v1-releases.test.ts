@@ -156,14 +156,16 @@ describe('go-live without submission-id acts on the newest submission', () => {
     })
   })
 
-  it('wait: false fails saying the newest submission is not ready yet', async () => {
+  it('wait: false says the newest submission is not ready yet, writes nothing and lets a schedule try again', async () => {
     await withPreviewInProgress(async (slow, id) => {
       const result = await runAction({
         env: rehearsalEnv(GO_LIVE_SCALE),
         inputs: emulatorInputs(slow, { command: 'go-live', 'offer-id': CONTOSO_APP.offerId, wait: 'false' })
       })
-      expect(result.code).toBe(1)
-      expect(errorAnnotations(result)[0]).toContain(`Submission ${id} is not ready to go live yet`)
+      expect(result.code).toBe(0)
+      expect(errorAnnotations(result)).toEqual([])
+      expect(result.stdout).toContain(`not ready to go live yet - submission ${id}`)
+      expect(result.outputs['release-status']).toBe('in-progress')
       expect(posts(/\/promote$/, slow)).toHaveLength(0)
     })
   })

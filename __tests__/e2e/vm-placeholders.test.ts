@@ -51,7 +51,7 @@ const file = (name: string, versionLine: string): string => {
 describe('placeholders in configure files', () => {
   it('fills in the version from the tag and a SAS URI from its input, and the job applies them', async () => {
     const configured = await runAction({
-      env,
+      env: { ...env, GITHUB_WORKSPACE: dir },
       inputs: emulatorInputs(emulator, {
         command: 'configure',
         'config-path': file('standard.yaml', '${{ version }}'),
@@ -73,7 +73,7 @@ describe('placeholders in configure files', () => {
 
   it('an unknown placeholder fails with file and line, and nothing is sent', async () => {
     const failed = await runAction({
-      env,
+      env: { ...env, GITHUB_WORKSPACE: dir },
       inputs: emulatorInputs(emulator, {
         command: 'configure',
         'config-path': file('typo.yaml', '${{ build-number }}')

@@ -183,7 +183,7 @@ describe('VM release: a new image version on tag push', () => {
         'cnab-subscription-id': SEED_PUBLISHER.subscriptionId,
         'cnab-resource-group': 'rg'
       },
-      "Input 'cnab-bundle': applies to container"
+      "Input 'cnab-bundle': does not apply to Virtual machine offer 'contoso-vm'"
     ]
   ])('%s fails naming the input and writes nothing', async (_what, inputs, message) => {
     const failed = await run(inputs)
@@ -196,7 +196,7 @@ describe('VM release: a new image version on tag push', () => {
   it('an image source for an Azure Application offer is refused before anything is written', async () => {
     const failed = await run({ 'offer-id': CONTOSO_APP.offerId, 'gallery-image-id': GALLERY })
     expect(errorAnnotations(failed)[0]).toContain(
-      "Input 'gallery-image-id': applies to virtual machine and container offers; 'contoso-app' is a AzureApplication offer."
+      "Input 'gallery-image-id': does not apply to Azure Application offer 'contoso-app' (AzureApplication) with command 'publish'; it is used by: publish of Virtual machine offers; configure."
     )
     expect(writes(emulator)).toEqual([])
   })

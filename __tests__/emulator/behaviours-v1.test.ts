@@ -60,6 +60,7 @@ async function submit(productId: string) {
 describe('v1 behaviour switches', () => {
   it('each switch names what it does and where the real service did it', () => {
     expect(Object.keys(V1_BEHAVIOURS).sort()).toEqual([
+      'front-door-sas',
       'ignore-offer-filter',
       'indraft-failure',
       'nextlink-404-once',

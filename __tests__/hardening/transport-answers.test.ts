@@ -31,7 +31,7 @@ describe('a 200 that is not what the API answers', () => {
     )
     expect(run.code).toBe(1)
     expect(errorAnnotations(run).join('\n')).toMatch(
-      /List offers \(page 1\) failed: HTTP 200 - the answer is not valid JSON \(starts with '<!DOCTYPE html><html><body>Please sign i', \d+ bytes\)/
+      /List (?:\w+ )?offers \(page 1\) failed: HTTP 200 - the answer is not valid JSON \(starts with '<!DOCTYPE html><html><body>Please sign i', \d+ bytes\)/
     )
     expect(run.outputs.count).toBeUndefined()
     expect(run.summary).not.toMatch(/\b0 offers\b/)
@@ -41,7 +41,7 @@ describe('a 200 that is not what the API answers', () => {
     const run = await listAnswering('{"value":[{"id":"1","name":"Contoso', 'application/json')
     expect(run.code).toBe(1)
     expect(errorAnnotations(run).join('\n')).toContain(
-      'List offers (page 1) failed: HTTP 200 - the answer is not valid JSON (JSON cut short or malformed'
+      'List AzureApplication offers (page 1) failed: HTTP 200 - the answer is not valid JSON (JSON cut short or malformed'
     )
     expect(run.outputs.count).toBeUndefined()
   })
@@ -50,7 +50,7 @@ describe('a 200 that is not what the API answers', () => {
     const run = await listAnswering('', 'application/json')
     expect(run.code).toBe(1)
     expect(errorAnnotations(run).join('\n')).toContain(
-      'List offers (page 1) failed: HTTP 200 - the answer had an empty body where JSON was expected'
+      'List AzureApplication offers (page 1) failed: HTTP 200 - the answer had an empty body where JSON was expected'
     )
   })
 })

@@ -81,13 +81,17 @@ export function json(
   res.end(JSON.stringify(body))
 }
 
-/** Inputs for `list` against a hostile server playing both Entra and Partner Center. */
+/**
+ * Inputs for `list` against a hostile server playing both Entra and Partner Center. One offer type,
+ * so that the listing is one chain of pages (without it, `list` asks for every type in parallel).
+ */
 export function hostileInputs(
   server: HostileServer,
   extra: Record<string, string> = {}
 ): Record<string, string> {
   return {
     command: 'list',
+    'offer-type': 'AzureApplication',
     'tenant-id': TENANT,
     'client-id': CLIENT,
     'client-secret': SECRET,

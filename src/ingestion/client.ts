@@ -103,11 +103,19 @@ export class IngestionClient {
     return response.status === 404 ? undefined : response.body
   }
 
-  /** Follows every page of a collection, yielding one page at a time (memory stays one page deep). */
-  async *pages<T>(firstPath: string, operation: string, firstPage = 1): AsyncGenerator<T[]> {
+  /**
+   * Follows every page of a collection, yielding one page at a time (memory stays one page deep).
+   * A list whose first page was read elsewhere passes the guard that counted it, so that the page
+   * limit and the loop check cover the whole list.
+   */
+  async *pages<T>(
+    firstPath: string,
+    operation: string,
+    firstPage = 1,
+    guard = new PageGuard(operation)
+  ): AsyncGenerator<T[]> {
     let next: string | undefined = firstPath
     let page = firstPage - 1
-    const guard = new PageGuard(operation)
     while (next) {
       page++
       guard.visit(/^https?:/i.test(next) ? next : joinUrl(this.baseUrl, next))
@@ -181,10 +189,13 @@ export class IngestionClient {
       yield ofType(first?.value ?? [])
       const link = first?.nextLink ?? first?.['@odata.nextLink']
       if (!link) continue
+      const guard = new PageGuard(`List ${type} offers`)
+      guard.visit(joinUrl(this.baseUrl, path(type)))
       for await (const page of this.pages<Product>(
         resolveNextLink(this.baseUrl, link),
         `List ${type} offers`,
-        2
+        2,
+        guard
       ))
         yield ofType(page)
     }
@@ -192,7 +203,7 @@ export class IngestionClient {
 
   /**
    * The product whose offer ID is `offerId` (case-insensitively), looked for in every page. Only an
-   * exact match counts: when the service ignores the filter (issue #13) the first product it returns
+   * exact match counts: when the service ignores the filter (§7.2) the first product it returns
    * is some other offer, and a release must never be written there.
    */
   async findProductByOfferId(offerId: string): Promise<Product | undefined> {

@@ -6,7 +6,7 @@
  */
 import type { ContainerBundleRelease } from '../../artifacts/release-inputs.js'
 import { InputError } from '../../errors.js'
-import type { Section } from '../../report/report.js'
+import { code, md, type Section } from '../../report/report.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
 import type { PlanTechnicalConfiguration } from './plan-technical-configuration.js'
 
@@ -83,7 +83,7 @@ export function containerReleaseSection(
 ): Section {
   return {
     heading: `Bundle ${release.bundle.repositoryName}:${release.bundle.tag}`,
-    text: `\`${bundleReference(release)}\` (registry in subscription ${release.subscriptionId}, resource group ${release.resourceGroupName}).`,
+    text: md`${code(bundleReference(release))} (registry in subscription ${release.subscriptionId}, resource group ${release.resourceGroupName}).`,
     table: {
       headers: ['Plan', 'Bundle tags before', 'Added'],
       rows: changes.map(c => [

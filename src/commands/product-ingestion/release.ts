@@ -9,7 +9,15 @@ import { InputError } from '../../errors.js'
 import { log } from '../../log.js'
 import { jobOutputs } from './jobs.js'
 import { schemaUri, type PiResource } from '../../product-ingestion/types.js'
-import { partnerCenterUrl, type Outputs, type Report, type Section } from '../../report/report.js'
+import {
+  code,
+  link,
+  md,
+  partnerCenterUrl,
+  type Outputs,
+  type Report,
+  type Section
+} from '../../report/report.js'
 import { publishProductIngestion } from './publish.js'
 import { offerOutputs } from '../shared/offer-outputs.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
@@ -63,7 +71,7 @@ export async function publishRelease(ctx: RunContext, offer: ResolvedOffer): Pro
     }
   }
   const job = await configurePlans(ctx, plan.resources, plan.what, base)
-  const configured: Section = { text: `Configure job \`${job.jobId}\` succeeded: ${plan.what}.` }
+  const configured: Section = { text: md`Configure job ${code(job.jobId)} succeeded: ${plan.what}.` }
   if (ctx.inputs.target === 'draft') {
     return {
       title: `${offer.offerId}: draft updated`,
@@ -71,7 +79,7 @@ export async function publishRelease(ctx: RunContext, offer: ResolvedOffer): Pro
       sections: [
         plan.section,
         configured,
-        { text: `[Open in Partner Center](${partnerCenterUrl(offer.productId)})` }
+        { text: link('Open in Partner Center', partnerCenterUrl(offer.productId)) }
       ]
     }
   }

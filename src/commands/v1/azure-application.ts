@@ -18,7 +18,7 @@ import {
   isPreviewReady,
   releaseStatus,
   resolveConflict,
-  waitForSubmission
+  followSubmission
 } from './submissions.js'
 import { loadTechnicalConfiguration, type ManagedAppSettings } from './technical-configuration.js'
 import { updatePlans } from './update-plans.js'
@@ -185,27 +185,7 @@ Target \`draft\`: the draft was changed; nothing was submitted.
     ctx.progress.describe = () =>
       `submission ${submission.id} of offer ${offer.offerId} was ${describeSubmission(submission)}`
 
-    if (inputs.wait) {
-      submission = await step('Wait for the preview', () =>
-        waitForSubmission(ctx, offer.productId, submission, 'the preview to be ready', isPreviewReady)
-      )
-      if (inputs.target === 'live') {
-        submission = await step('Go live', async () => {
-          const promoted = await ctx.ingestion.promoteSubmission(offer.productId, submission.id)
-          return waitForSubmission(
-            ctx,
-            offer.productId,
-            promoted?.id ? promoted : submission,
-            'the offer to go live',
-            isLive
-          )
-        })
-      }
-    } else if (inputs.target === 'live') {
-      log.warning(
-        'wait is false: the submission was made to preview; run `command: go-live` once the preview is ready.'
-      )
-    }
+    submission = await followSubmission(ctx, offer.productId, submission, step)
     const outputs = {
       ...base,
       'submission-id': submission.id,

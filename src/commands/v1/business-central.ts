@@ -35,8 +35,9 @@ import {
   describeSubmission,
   isLive,
   isPreviewReady,
+  followSubmission,
+  releaseStatus,
   resolveConflict,
-  waitForSubmission,
   type SubmissionContent
 } from './submissions.js'
 import { uploadPackage, type UploadedPackage } from './upload-package.js'
@@ -188,6 +189,7 @@ export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOff
 
     // 3. Preview, then live ---------------------------------------------------------------------------
     let submission: Submission | undefined
+    let finished: Submission
     try {
       submission = await step('Submit to preview', async () => {
         const created = await createSubmissionOnce(
@@ -202,29 +204,11 @@ export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOff
       const submitted = submission
       ctx.progress.describe = () =>
         `submission ${submitted.id} of offer ${offer.offerId} was ${describeSubmission(submitted)}`
-      if (inputs.wait) {
-        submission = await step('Wait for the preview', () =>
-          waitForSubmission(ctx, offer.productId, submitted, 'the preview to be ready', isPreviewReady)
-        )
-        if (inputs.target === 'live') {
-          const ready = submission
-          // AppSource certifies a Business Central app after the publisher's sign-off, during go-live.
-          submission = await step('Go live (certification, publish)', async () => {
-            const promoted = await ctx.ingestion.promoteSubmission(offer.productId, ready.id)
-            return waitForSubmission(
-              ctx,
-              offer.productId,
-              promoted?.id ? promoted : ready,
-              'the app to be certified and live',
-              isLive
-            )
-          })
-        }
-      } else if (inputs.target === 'live') {
-        log.warning(
-          'wait is false: the submission was made to preview; run `command: go-live` once the preview is ready.'
-        )
-      }
+      // AppSource certifies a Business Central app after the publisher's sign-off, during go-live.
+      finished = await followSubmission(ctx, offer.productId, submitted, step, {
+        step: 'Go live (certification, publish)',
+        waitingFor: 'the app to be certified and live'
+      })
     } catch (error) {
       // The step fails with the reasons; the summary still shows what was uploaded and the workflow.
       if (submission && error instanceof ActionError && !(error as { report?: Report }).report) {
@@ -244,20 +228,19 @@ export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOff
       }
       throw error
     }
-    const where = isLive(submission) ? 'live' : isPreviewReady(submission) ? 'in preview' : 'submitted'
-    const workflow = await ctx.ingestion.getWorkflowDetails(offer.productId, submission.id).catch(() => [])
+    const where = isLive(finished) ? 'live' : isPreviewReady(finished) ? 'in preview' : 'submitted'
+    const workflow = await ctx.ingestion.getWorkflowDetails(offer.productId, finished.id).catch(() => [])
     return {
       title: `${title}: ${where}`,
       outputs: {
         ...outputs,
-        'submission-id': submission.id,
-        'submission-state': submission.state,
-        'submission-substate': submission.substate
+        'submission-id': finished.id,
+        'submission-state': finished.state,
+        'submission-substate': finished.substate,
+        'release-status': releaseStatus(finished)
       },
       sections: [
-        ...sections(
-          md`Submission ${code(submission.id)}: ${strong(submission.state)} / ${submission.substate}.`
-        ),
+        ...sections(md`Submission ${code(finished.id)}: ${strong(finished.state)} / ${finished.substate}.`),
         ...workflowSections(workflow)
       ]
     }

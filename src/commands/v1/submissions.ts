@@ -310,3 +310,35 @@ export async function submissionFailure(
     hint: "Fix what the validation says in the offer or the package, then tag a new release. The certification report is in Partner Center under the offer's Offer overview."
   })
 }
+
+/** Runs one named step of a release (timed for the summary). */
+export type ReleaseStep = <T>(name: string, fn: () => Promise<T>) => Promise<T>
+
+/**
+ * After the submission is created: wait for its preview and, with `target: live`, request go-live and
+ * wait until it is live. Without `wait` the run returns at once (a later `go-live` takes it on).
+ */
+export async function followSubmission(
+  ctx: RunContext,
+  productId: string,
+  created: Submission,
+  step: ReleaseStep,
+  live: { step: string; waitingFor: string } = { step: 'Go live', waitingFor: 'the offer to go live' }
+): Promise<Submission> {
+  const { inputs } = ctx
+  if (!inputs.wait) {
+    if (inputs.target === 'live')
+      log.warning(
+        'wait is false: the submission was made to preview; run `command: go-live` once the preview is ready.'
+      )
+    return created
+  }
+  const ready = await step('Wait for the preview', () =>
+    waitForSubmission(ctx, productId, created, 'the preview to be ready', isPreviewReady)
+  )
+  if (inputs.target !== 'live') return ready
+  return step(live.step, async () => {
+    const promoted = await ctx.ingestion.promoteSubmission(productId, ready.id)
+    return waitForSubmission(ctx, productId, promoted?.id ? promoted : ready, live.waitingFor, isLive)
+  })
+}

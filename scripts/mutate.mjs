@@ -394,7 +394,7 @@ function loadEquivalents() {
   return JSON.parse(fs.readFileSync(EQUIVALENTS, 'utf8')).equivalents ?? []
 }
 
-function writeReport(results, options, startedAt, bundleSuiteList) {
+function writeReport(results, options, startedAt, bundleSuiteList, available = {}) {
   const equivalents = loadEquivalents()
   const explain = m =>
     equivalents.find(e => e.file === m.file && e.line === m.lineText && e.mutation === m.mutation)
@@ -422,7 +422,9 @@ function writeReport(results, options, startedAt, bundleSuiteList) {
     }
   }
   const minutes = Math.round((Date.now() - startedAt) / 6000) / 10
-  const modules = Object.fromEntries([...byModule].map(([m, list]) => [m, scoreOf(list)]))
+  const modules = Object.fromEntries(
+    [...byModule].map(([m, list]) => [m, { ...scoreOf(list), available: available[m] }])
+  )
   const total = scoreOf(results)
   const json = {
     date: new Date().toISOString(),
@@ -448,10 +450,11 @@ function writeReport(results, options, startedAt, bundleSuiteList) {
     `${results.length} mutants${options.max === Infinity ? '' : ` (at most ${options.max} per module, a fixed sample)`}` +
       ` in ${minutes} min. Score = killed / (mutants − equivalent).`,
     '',
-    '| Module | Mutants | Killed | Survived | Equivalent | Score |',
+    '| Module | Mutants (of all) | Killed | Survived | Equivalent | Score |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...Object.entries(modules).map(
-      ([m, s]) => `| ${m} | ${s.mutants} | ${s.killed} | ${s.survived} | ${s.equivalent} | ${s.score} % |`
+      ([m, s]) =>
+        `| ${m} | ${s.mutants} (${s.available ?? '?'}) | ${s.killed} | ${s.survived} | ${s.equivalent} | ${s.score} % |`
     ),
     `| **all** | ${total.mutants} | ${total.killed} | ${total.survived} | ${total.equivalent} | ${total.score} % |`,
     '',
@@ -489,10 +492,12 @@ async function main() {
     options.max = previous.options.max ?? Infinity
   }
   const plan = []
+  const available = {}
   for (const module of options.modules) {
     const all = filesOf(module).flatMap(file =>
       mutantsOf(file, fs.readFileSync(path.join(root, file), 'utf8')).map(m => ({ ...m, module }))
     )
+    available[module] = all.length
     const wanted = all.filter(
       m => options.match.length === 0 || options.match.some(t => keyOf(m).includes(t))
     )
@@ -598,7 +603,7 @@ async function main() {
       e2eSuites
     )
   }
-  const total = writeReport(results, options, startedAt, e2eSuites)
+  const total = writeReport(results, options, startedAt, e2eSuites, available)
   console.log(
     `${total.mutants} mutants: ${total.killed} killed, ${total.survived} survived, ${total.equivalent} equivalent; score ${total.score} %`
   )

@@ -102,6 +102,7 @@ function positiveInteger(name, text) {
 }
 
 function fail(message) {
+  restoreAll()
   console.error(`mutate: ${message}`)
   process.exit(2)
 }

@@ -526,7 +526,19 @@ async function main() {
   const startedAt = Date.now()
   const config = await jestConfig()
   const e2eSuites = bundleSuites()
-  const e2eArgs = ['--bail', '--runTestsByPath', ...e2eSuites]
+  // The targeted bundle suites (__tests__/bite) take seconds: they run first, so a mutant they kill
+  // costs no run of the long end-to-end suites.
+  const quick = e2eSuites.filter(s => s.startsWith('__tests__/bite/'))
+  const rest = e2eSuites.filter(s => !quick.includes(s))
+  const e2eRuns = [quick, rest].filter(list => list.length > 0)
+  const runE2e = async () => {
+    let last
+    for (const suites of e2eRuns) {
+      last = await jest(config, ['--bail', '--runTestsByPath', ...suites], E2E_TIMEOUT_MS)
+      if (last.timedOut || last.code !== 0) return last
+    }
+    return last
+  }
   fs.mkdirSync(CACHE, { recursive: true })
   fs.rmSync(DIST_BACKUP, { recursive: true, force: true })
   if (fs.existsSync(path.join(root, 'dist')))
@@ -553,7 +565,7 @@ async function main() {
       console.log('baseline: build and end-to-end suites')
       const build = await buildBundle()
       if (build.code !== 0) fail(`the bundle does not build:\n${build.output}`)
-      const e2e = await jest(config, e2eArgs, E2E_TIMEOUT_MS)
+      const e2e = await runE2e()
       if (e2e.code !== 0) fail(`the end-to-end suites fail without any mutant:\n${e2e.output.slice(-4000)}`)
     }
   }
@@ -583,7 +595,7 @@ async function main() {
         const build = await buildBundle()
         if (build.code !== 0) status = 'killed-build'
         else {
-          const e2e = await jest(config, e2eArgs, E2E_TIMEOUT_MS)
+          const e2e = await runE2e()
           status = e2e.timedOut ? 'killed-timeout' : e2e.code !== 0 ? 'killed-e2e' : 'survived'
           if (status === 'killed-e2e') killedBy = failedFile(e2e.output)
         }

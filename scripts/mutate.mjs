@@ -237,6 +237,15 @@ export function mutantsOf(file, text) {
     ts.forEachChild(node, visit)
   }
   visit(source)
+  // The same mutation of the same line text elsewhere in the file gets a number, so that every mutant
+  // has its own key (file, line text, mutation) for --survivors and the equivalents file.
+  const seen = new Map()
+  for (const m of mutants) {
+    const key = `${m.lineText}\n${m.mutation}`
+    const n = (seen.get(key) ?? 0) + 1
+    seen.set(key, n)
+    if (n > 1) m.mutation = `${m.mutation} (occurrence ${n})`
+  }
   return mutants
 }
 

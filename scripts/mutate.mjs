@@ -334,9 +334,16 @@ function run(command, args, timeoutMs, env = {}) {
       stdio: ['ignore', 'pipe', 'pipe']
     })
     running = child
+    // The tail of the output for messages, and the first failing test file (its FAIL line may be long
+    // gone from the tail by the time a verbose failure has been printed).
     let output = ''
+    let failed
+    let partial = ''
     const keep = chunk => {
       output = (output + chunk).slice(-20_000)
+      const lines = (partial + chunk).split('\n')
+      partial = lines.pop()
+      failed ??= lines.map(l => /^FAIL (\S+)/.exec(l)?.[1]).find(Boolean)
     }
     child.stdout.on('data', keep)
     child.stderr.on('data', keep)
@@ -348,7 +355,7 @@ function run(command, args, timeoutMs, env = {}) {
     child.on('close', code => {
       clearTimeout(timer)
       running = undefined
-      resolve({ code, timedOut, output })
+      resolve({ code, timedOut, output, failed })
     })
   })
 }
@@ -432,6 +439,7 @@ function writeReport(results, options, startedAt, bundleSuiteList, available = {
     }
   }
   const minutes = Math.round((Date.now() - startedAt) / 6000) / 10
+  const carriedCount = results.filter(r => r.carried).length
   const modules = Object.fromEntries(
     [...byModule].map(([m, list]) => [m, { ...scoreOf(list), available: available[m] }])
   )
@@ -458,7 +466,11 @@ function writeReport(results, options, startedAt, bundleSuiteList, available = {
     '',
     `Written by \`npm run mutate\` (scripts/mutate.mjs) on ${json.date.slice(0, 16).replace('T', ' ')} UTC;`,
     `${results.length} mutants${options.max === Infinity ? '' : ` (at most ${options.max} per module, a fixed sample)`}` +
-      ` in ${minutes} min. Score = killed / (mutants − equivalent).`,
+      ` in ${minutes} min` +
+      (carriedCount
+        ? ` (${carriedCount} carried over as killed from the previous report, --survivors)`
+        : '') +
+      '. Score = killed / (mutants − equivalent).',
     '',
     '| Module | Mutants (of all) | Killed | Survived | Equivalent | Score |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -591,14 +603,13 @@ async function main() {
     let status
     let killedBy
     // The first test file jest reports as failing: which suite noticed the mutant.
-    const failedFile = output => /^FAIL (\S+)/m.exec(output)?.[1]
     try {
       mutateFile(m.file, apply(original, m))
       const unit = await jest(config, unitArgs([m.file]), UNIT_TIMEOUT_MS)
       if (unit.timedOut) status = 'killed-timeout'
       else if (unit.code !== 0) {
         status = 'killed-unit'
-        killedBy = failedFile(unit.output)
+        killedBy = unit.failed
       } else if (!options.e2e) status = 'survived-unit'
       else {
         const build = await buildBundle()
@@ -606,7 +617,7 @@ async function main() {
         else {
           const e2e = await runE2e()
           status = e2e.timedOut ? 'killed-timeout' : e2e.code !== 0 ? 'killed-e2e' : 'survived'
-          if (status === 'killed-e2e') killedBy = failedFile(e2e.output)
+          if (status === 'killed-e2e') killedBy = e2e.failed
         }
       }
     } finally {

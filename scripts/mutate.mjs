@@ -26,6 +26,7 @@
 //   --survivors       run again only the mutants that survived in mutation-report.json (after adding
 //                     tests); the others keep the status they had there
 //   --match <text>    only mutants whose file, line text or mutation contains text (repeatable: any)
+//   --report-only     write the report again from mutation-report.json with the current equivalents
 //   --list            print the mutants and exit
 // Writes mutation-report.md and mutation-report.json. Survivors explained as equivalent are kept in
 // scripts/mutation-equivalents.json by file, line text and mutation, so explanations survive line moves.
@@ -66,6 +67,7 @@ function parseArgs(argv) {
     baseline: true,
     list: false,
     match: [],
+    reportOnly: false,
     survivors: false
   }
   for (let i = 0; i < argv.length; i++) {
@@ -83,6 +85,7 @@ function parseArgs(argv) {
     else if (arg === '--list') options.list = true
     else if (arg === '--survivors') options.survivors = true
     else if (arg === '--match') options.match.push(value())
+    else if (arg === '--report-only') options.reportOnly = true
     else fail(`unknown option ${arg} (see the header of scripts/mutate.mjs)`)
   }
   if (options.jobs !== 1) {
@@ -411,7 +414,7 @@ function loadEquivalents() {
   return JSON.parse(fs.readFileSync(EQUIVALENTS, 'utf8')).equivalents ?? []
 }
 
-function writeReport(results, options, startedAt, bundleSuiteList, available = {}) {
+function writeReport(results, options, startedAt, bundleSuiteList, available = {}, date) {
   const equivalents = loadEquivalents()
   const explain = m =>
     equivalents.find(e => e.file === m.file && e.line === m.lineText && e.mutation === m.mutation)
@@ -445,7 +448,7 @@ function writeReport(results, options, startedAt, bundleSuiteList, available = {
   )
   const total = scoreOf(results)
   const json = {
-    date: new Date().toISOString(),
+    date: date ?? new Date().toISOString(),
     minutes,
     options: {
       modules: options.modules,
@@ -504,6 +507,17 @@ function writeReport(results, options, startedAt, bundleSuiteList, available = {
 async function main() {
   const options = parseArgs(process.argv.slice(2))
   recoverFromCrash()
+  if (options.reportOnly) {
+    // An equivalent is a survivor with an explanation: judged again against the file as it is now.
+    const last = JSON.parse(fs.readFileSync(path.join(root, 'mutation-report.json'), 'utf8'))
+    const mutants = last.mutants.map(m => (m.status === 'equivalent' ? { ...m, status: 'survived', reason: undefined } : m))
+    const opts = { ...options, ...last.options, max: last.options.max ?? Infinity }
+    const available = Object.fromEntries(Object.entries(last.modules).map(([m, s]) => [m, s.available]))
+    const startedAt = Date.now() - last.minutes * 60_000
+    const total = writeReport(mutants, opts, startedAt, last.bundleSuites, available, last.date)
+    console.log(`report written again: score ${total.score} %`)
+    return
+  }
   // With --survivors: the last report's mutants, found again by file, line text and mutation (the lines
   // may have moved); those it counted as killed keep that status and are not run again.
   const previous = options.survivors

@@ -469,6 +469,7 @@ function writeReport(results, options, startedAt, bundleSuiteList, available = {
     '',
     `Written by \`npm run mutate\` (scripts/mutate.mjs) on ${json.date.slice(0, 16).replace('T', ' ')} UTC;`,
     `${results.length} mutants${options.max === Infinity ? '' : ` (at most ${options.max} per module, a fixed sample)`}` +
+      (options.match?.length ? ` matching ${options.match.map(t => `'${cell(t)}'`).join(' or ')}` : '') +
       ` in ${minutes} min` +
       (carriedCount
         ? ` (${carriedCount} carried over as killed from the previous report, --survivors)`
@@ -510,7 +511,9 @@ async function main() {
   if (options.reportOnly) {
     // An equivalent is a survivor with an explanation: judged again against the file as it is now.
     const last = JSON.parse(fs.readFileSync(path.join(root, 'mutation-report.json'), 'utf8'))
-    const mutants = last.mutants.map(m => (m.status === 'equivalent' ? { ...m, status: 'survived', reason: undefined } : m))
+    const mutants = last.mutants.map(m =>
+      m.status === 'equivalent' ? { ...m, status: 'survived', reason: undefined } : m
+    )
     const opts = { ...options, ...last.options, max: last.options.max ?? Infinity }
     const available = Object.fromEntries(Object.entries(last.modules).map(([m, s]) => [m, s.available]))
     const startedAt = Date.now() - last.minutes * 60_000

@@ -31,3 +31,22 @@ it('a wait logs its start, each change, and how long it took to reach the end st
     `Waited ${Math.floor(waited / 60)} min ${waited % 60} s for the package to be processed: Processed.`
   )
 })
+
+it('a wait of hours (certification) says how many hours and minutes it took', async () => {
+  const clock = fakeClock()
+  const start = clock.now()
+  const readyAt = start + (3 * 60 + 25) * 60_000
+  const logs: string[] = []
+  await pollUntil({
+    what: 'certification',
+    clock,
+    deadline: start + 6 * 60 * 60_000,
+    poll: async () => (clock.now() >= readyAt ? 'ready' : 'running'),
+    done: state => state === 'ready',
+    describe: state => state,
+    resumeHint: 'Run again.',
+    log: message => void logs.push(message)
+  })
+  expect(logs.at(-1)).toMatch(/^Waited 3 h 2[56] min for certification: ready\.$/)
+  expect(logs).toContainEqual(expect.stringMatching(/^running -> ready \(after 3 h 2[56] min\)$/))
+})

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
 import { preparePackage } from '../../src/package/index.js'
+import { formatBytes } from '../../src/package/limits.js'
 import { patchNames, validFiles, writeZip } from '../package/zip-fixtures.js'
 
 let root: string
@@ -52,5 +53,18 @@ describe('the package size limit', () => {
     await file.close()
     const error = await refusal(zipPath)
     expect(error.message).toMatch(/up to 1 GiB/)
+  })
+})
+
+describe('sizes in messages', () => {
+  it.each([
+    [900, '900 bytes'],
+    [1536, '1.5 KiB'],
+    [20 * 1024 ** 2, '20 MiB'],
+    [1024 ** 3 + 1, '1 GiB'],
+    [3.5 * 1024 ** 4, '3.5 TiB'],
+    [2048 * 1024 ** 4, '2048 TiB']
+  ])('%d bytes read as %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text)
   })
 })

@@ -30,7 +30,7 @@
 //   --list            print the mutants and exit
 // Writes mutation-report.md and mutation-report.json. Survivors explained as equivalent are kept in
 // scripts/mutation-equivalents.json by file, line text and mutation, so explanations survive line moves.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -503,6 +503,20 @@ function writeReport(results, options, startedAt, bundleSuiteList, available = {
   return total
 }
 
+/** The reports in the repository's style (format:check runs over them). */
+function formatReports() {
+  spawnSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/prettier/bin/prettier.cjs'),
+      '--write',
+      'mutation-report.md',
+      'mutation-report.json'
+    ],
+    { cwd: root, stdio: 'ignore' }
+  )
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -518,6 +532,7 @@ async function main() {
     const available = Object.fromEntries(Object.entries(last.modules).map(([m, s]) => [m, s.available]))
     const startedAt = Date.now() - last.minutes * 60_000
     const total = writeReport(mutants, opts, startedAt, last.bundleSuites, available, last.date)
+    formatReports()
     console.log(`report written again: score ${total.score} %`)
     return
   }
@@ -654,6 +669,7 @@ async function main() {
     )
   }
   const total = writeReport(results, options, startedAt, e2eSuites, available)
+  formatReports()
   console.log(
     `${total.mutants} mutants: ${total.killed} killed, ${total.survived} survived, ${total.equivalent} equivalent; score ${total.score} %`
   )

@@ -11,7 +11,12 @@ import { fakeClock } from '../helpers/fake-clock.js'
 
 const BASE = 'https://api.partner.example.test/v1.0/ingestion'
 const PRODUCT = '0f6d8a3c-2b1e-4c5d-9e8f-1a2b3c4d5e60'
-const auth = { getToken: async () => 'token', invalidate: () => undefined }
+const auth = {
+  getToken: async () => 'token',
+  invalidate: () => undefined,
+  origin: new URL(BASE).origin,
+  originInput: 'ingestion-api-url'
+}
 const client = () => new IngestionClient(new Transport({ userAgent: 'test', clock: fakeClock() }), BASE, auth)
 const notFound = JSON.stringify('ICH50404 - Not found. {"faultCode":"ICH50404","reasonPhrase":"Not found."}')
 

@@ -36,7 +36,11 @@ function unresolvedCitations(texts: Record<string, string>, known: Set<string>):
 }
 
 /** References to what a user of the repository does not have. */
-const FOREIGN = [/\.\.\/shared\b|\/work\/shared|shared\/api\//, /\bDESIGN\.md\b|\bDESIGN §/, /\bapi README\b/]
+const FOREIGN = [
+  /\.\.\/shared(?:\/(?:api|DESIGN|peers|style|hooks)\b|\b(?!\/))|\/work\/shared|shared\/api\//,
+  /\bDESIGN\.md\b|\bDESIGN §/,
+  /\bapi README\b/
+]
 
 function foreignReferences(texts: Record<string, string>): string[] {
   const problems: string[] = []
@@ -102,6 +106,8 @@ describe('documents, scripts and tests', () => {
       ].map(name => join(ROOT, name)),
       ...files(join(ROOT, 'docs'), () => true),
       ...files(join(ROOT, 'scripts'), path => SOURCE.test(path)),
+      ...files(join(ROOT, 'src'), path => SOURCE.test(path)),
+      ...files(join(ROOT, 'emulator'), path => SOURCE.test(path)),
       ...files(join(ROOT, '__tests__'), path => SOURCE.test(path) && !path.endsWith('docs.test.ts'))
     ])
     expect(foreignReferences(texts)).toEqual([])

@@ -97,7 +97,7 @@ function listProducts(state: EmulatorState, ctx: RequestContext) {
     const f = parseProductFilter(filterExpr)
     if ('error' in f) throw badRequest('$filter', f.error)
     filter = f
-    // The filter on the offer ID not applied: every offer comes back (issue #13's fallback hazard).
+    // The filter on the offer ID not applied: every offer comes back (a client that takes the first product would write into another offer).
     if (state.behaves('ignore-offer-filter') && filter.offerId !== undefined)
       filter = filter.resourceType ? { resourceType: filter.resourceType } : undefined
   } else {

@@ -1,7 +1,7 @@
 // How the emulated service checks a configure request before it accepts the job: each resource
 // against Microsoft's JSON schema of its type and version when the emulator holds it (the
-// 2022-03-01-preview2 files under ./schemas, copied from /work/shared/api/schemas, which took them
-// from Microsoft's partnercenter-cli-extension), with ajv, an implementation independent of the
+// 2022-03-01-preview2 files under ./schemas, as Microsoft published them at
+// product-ingestion.azureedge.net/schema and Red Hat's cloudpub keeps them), with ajv, an implementation independent of the
 // action's own validator; resources at versions it does not hold get the checks every resource obeys
 // (`$schema` URI, durable `id`). Imports nothing from src/: where the two disagree, a test shows it.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'

@@ -1,5 +1,5 @@
 /**
- * Microsoft's Product Ingestion JSON schemas (copied from shared/api/schemas, imported as JSON so
+ * Microsoft's Product Ingestion JSON schemas (version 2022-03-01-preview2 as Microsoft published them, imported as JSON so
  * that they are bundled), the formats of docs/partner-center-api.md §2.2 and §2.4, and the lookup from a resource's
  * `$schema` URI to the local schema that checks it.
  */

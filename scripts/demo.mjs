@@ -41,6 +41,8 @@ async function step(title, inputs) {
     GITHUB_OUTPUT: output,
     GITHUB_STEP_SUMMARY: summary,
     RUNNER_TEMP: dir,
+    // On a runner the workspace is the repository's checkout; the examples live there.
+    GITHUB_WORKSPACE: root,
     PARTNER_CENTER_PUBLISH_TIME_SCALE: TIME_SCALE
   }
   for (const [name, value] of Object.entries({ ...connection, ...inputs }))

@@ -5,9 +5,9 @@ import { missingVersionError } from '../../release-version.js'
 import { preparePackage, type PreparedPackage } from '../../package/index.js'
 import { packageContentsLines, packageContentsSections } from '../../report/package-contents.js'
 import { code, md, strong, type Report, type Section, type Text } from '../../report/report.js'
-import { formatDuration } from '../../wait.js'
 import { loadPlanStates, type PlanState } from './plan-state.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import { ReleaseSteps } from './release-steps.js'
 import { workflowSections } from './lifecycle.js'
 import { selectPlans } from './plan-selection.js'
 import {
@@ -33,14 +33,8 @@ import { findProcessedPackage, movedByEarlierRun, packageFileName, submissionOfE
  */
 export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
   const { inputs } = ctx
-  const started = ctx.clock.now()
-  const steps: Array<[string, number]> = []
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = ctx.clock.now()
-    const result = await log.group(name, fn)
-    steps.push([name, ctx.clock.now() - t0])
-    return result
-  }
+  const steps = new ReleaseSteps(ctx.clock)
+  const step = steps.run
 
   // 1. Checks, before any write ---------------------------------------------------------------------
   if (!inputs.packagePath)
@@ -137,16 +131,7 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
       },
       ...(submissionLine ? [{ heading: 'Submission', text: submissionLine }] : []),
       ...settingsSections(settings),
-      {
-        heading: 'Steps',
-        table: {
-          headers: ['Step', 'Took'],
-          rows: [
-            ...steps.map(([n, ms]) => [n, formatDuration(ms)]),
-            ['Total', formatDuration(ctx.clock.now() - started)]
-          ]
-        }
-      }
+      steps.section()
     ]
     if (inputs.target === 'draft') {
       return {

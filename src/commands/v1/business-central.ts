@@ -28,7 +28,6 @@ import {
   type Table,
   type Text
 } from '../../report/report.js'
-import { formatDuration } from '../../wait.js'
 import { workflowSections } from './lifecycle.js'
 import {
   createSubmissionOnce,
@@ -42,6 +41,7 @@ import {
 } from './submissions.js'
 import { uploadPackage, type UploadedPackage } from './upload-package.js'
 import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import { ReleaseSteps } from './release-steps.js'
 
 /** Package resourceTypes of a Business Central offer (docs/partner-center-api.md §8). */
 export const MAIN_APP_PACKAGE = 'Dynamics365BusinessCentralAddOnExtensionPackage'
@@ -60,14 +60,8 @@ const PROCESSING_HINT =
  */
 export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
   const { inputs } = ctx
-  const started = ctx.clock.now()
-  const steps: Array<[string, number]> = []
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = ctx.clock.now()
-    const result = await log.group(name, fn)
-    steps.push([name, ctx.clock.now() - t0])
-    return result
-  }
+  const steps = new ReleaseSteps(ctx.clock)
+  const step = steps.run
 
   // 1. Checks, before any write ---------------------------------------------------------------------
   if (inputs.planIds.length) {
@@ -164,16 +158,7 @@ export async function publishBusinessCentral(ctx: RunContext, offer: ResolvedOff
     const sections = (submissionLine?: Text): Section[] => [
       { table: appTable(release, uploads) },
       ...(submissionLine ? [{ heading: 'Submission', text: submissionLine }] : []),
-      {
-        heading: 'Steps',
-        table: {
-          headers: ['Step', 'Took'],
-          rows: [
-            ...steps.map(([n, ms]) => [n, formatDuration(ms)]),
-            ['Total', formatDuration(ctx.clock.now() - started)]
-          ]
-        }
-      }
+      steps.section()
     ]
     const title = `${offer.offerId} ${version}`
     if (inputs.target === 'draft') {

@@ -1,0 +1,17 @@
+import { describe, expect, it } from '@jest/globals'
+import { Progress } from '../../src/blob/progress.js'
+
+describe('upload progress', () => {
+  it('counts a retried part from zero: a failed attempt does not make the upload look further along', () => {
+    const reports: number[] = []
+    const progress = new Progress(100, sent => reports.push(sent))
+    const first = progress.attempt(0)
+    first(50)
+    const retry = progress.attempt(0)
+    retry(30) // 30 bytes of the retry: behind the 50 already reported, so nothing new to say
+    retry(30)
+    progress.complete(0, 100)
+    progress.finish()
+    expect(reports).toEqual([50, 60, 99, 100])
+  })
+})

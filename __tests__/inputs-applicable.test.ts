@@ -4,7 +4,7 @@ import {
   APPLICABLE_INPUTS,
   checkInputsForCommand,
   checkInputsForOffer
-} from '../src/commands/shared/applicable-inputs.js'
+} from '../src/commands/common/applicable-inputs.js'
 import { InputError } from '../src/errors.js'
 import { COMMANDS, readInputs } from '../src/inputs.js'
 import { OFFER_TYPES } from '../src/offer-types.js'

@@ -42,7 +42,7 @@ const DEFAULT_MODULES = [
   'src/http',
   'src/auth',
   'src/inputs.ts',
-  'src/commands/shared',
+  'src/commands/common',
   'src/wait.ts',
   'src/package',
   'src/blob',

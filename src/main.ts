@@ -1,6 +1,6 @@
 import { RESOURCES } from './auth/token-provider.js'
 import { COMMAND_HANDLERS } from './commands/index.js'
-import { checkInputsForCommand } from './commands/shared/applicable-inputs.js'
+import { checkInputsForCommand } from './commands/common/applicable-inputs.js'
 import { createContext, type ContextOverrides, type RunContext } from './context.js'
 import { ActionError, CancelledError, InputError, errorMessage } from './errors.js'
 import { redact } from './http/redact.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { ActionError } from '../../src/errors.js'
 import { HttpError } from '../../src/http/http-error.js'
-import { createOnce } from '../../src/commands/shared/create-once.js'
+import { createOnce } from '../../src/commands/common/create-once.js'
 import { fakeClock } from '../helpers/fake-clock.js'
 
 /**

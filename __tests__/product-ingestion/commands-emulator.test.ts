@@ -16,7 +16,7 @@ import {
   statusProductIngestion
 } from '../../src/commands/product-ingestion/lifecycle.js'
 import { publishProductIngestion } from '../../src/commands/product-ingestion/publish.js'
-import { resolveOffer } from '../../src/commands/shared/resolve-offer.js'
+import { resolveOffer } from '../../src/commands/common/resolve-offer.js'
 import { createContext, type RunContext } from '../../src/context.js'
 import { InputError } from '../../src/errors.js'
 import { readInputs } from '../../src/inputs.js'

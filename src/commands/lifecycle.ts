@@ -6,7 +6,7 @@ import {
   goLiveProductIngestion,
   statusProductIngestion
 } from './product-ingestion/lifecycle.js'
-import { resolveOfferWithInputs } from './shared/applicable-inputs.js'
+import { resolveOfferWithInputs } from './common/applicable-inputs.js'
 
 /** go-live, status and cancel: routed to the offer's API. */
 

@@ -4,7 +4,7 @@ import type { Report } from '../report/report.js'
 import { publishV1Draft } from './v1/publish-draft.js'
 import { publishAzureApplication } from './v1/azure-application.js'
 import { publishProductIngestion } from './product-ingestion/publish.js'
-import { resolveOfferWithInputs } from './shared/applicable-inputs.js'
+import { resolveOfferWithInputs } from './common/applicable-inputs.js'
 import { publishBusinessCentral } from './v1/business-central.js'
 
 /**

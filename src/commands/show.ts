@@ -3,9 +3,9 @@ import { log } from '../log.js'
 import { findOfferType } from '../offer-types.js'
 import { partnerCenterUrl, type Report, type Section } from '../report/report.js'
 import { loadPlanStates, newestFirst } from './v1/plan-state.js'
-import { resolveOfferWithInputs } from './shared/applicable-inputs.js'
-import type { ResolvedOffer } from './shared/resolve-offer.js'
-import { offerOutputs } from './shared/offer-outputs.js'
+import { resolveOfferWithInputs } from './common/applicable-inputs.js'
+import type { ResolvedOffer } from './common/resolve-offer.js'
+import { offerOutputs } from './common/offer-outputs.js'
 
 export interface PlanSummary {
   planId: string

@@ -7,7 +7,7 @@
 import type { ContainerBundleRelease } from '../../artifacts/release-inputs.js'
 import { InputError } from '../../errors.js'
 import { code, md, type Section } from '../../report/report.js'
-import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import type { ResolvedOffer } from '../common/resolve-offer.js'
 import type { PlanTechnicalConfiguration } from './plan-technical-configuration.js'
 
 export const CONTAINER_TECHNICAL_CONFIGURATION = 'container-plan-technical-configuration'

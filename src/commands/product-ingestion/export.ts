@@ -11,8 +11,8 @@ import {
   toConfigureBody
 } from './export-tree.js'
 import { code, joinMarkdown, md, type Report } from '../../report/report.js'
-import { resolveOfferWithInputs } from '../shared/applicable-inputs.js'
-import { offerOutputs } from '../shared/offer-outputs.js'
+import { resolveOfferWithInputs } from '../common/applicable-inputs.js'
+import { offerOutputs } from '../common/offer-outputs.js'
 
 /**
  * `export`: the offer's draft resource tree, written to `output-path` as a configure body ready to

@@ -11,7 +11,7 @@ import { jobOutputs, startJob, waitForJob } from './jobs.js'
 import { checkConflicts } from './publish.js'
 import type { ConfigureStatus, PiPlan, PiResource } from '../../product-ingestion/types.js'
 import type { Outputs } from '../../report/report.js'
-import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import type { ResolvedOffer } from '../common/resolve-offer.js'
 
 export type TechnicalConfigurationType =
   'virtual-machine-plan-technical-configuration' | 'container-plan-technical-configuration'

@@ -20,8 +20,8 @@ import {
   type Section
 } from '../../report/report.js'
 import { WaitTimeoutError } from '../../wait.js'
-import { offerOutputs } from '../shared/offer-outputs.js'
-import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import { offerOutputs } from '../common/offer-outputs.js'
+import type { ResolvedOffer } from '../common/resolve-offer.js'
 import { jobOutputs, readJobResources, startJob, statusCommandHint, waitForJob } from './jobs.js'
 import {
   describeSubmission,

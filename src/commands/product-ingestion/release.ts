@@ -19,8 +19,8 @@ import {
   type Section
 } from '../../report/report.js'
 import { publishProductIngestion } from './publish.js'
-import { offerOutputs } from '../shared/offer-outputs.js'
-import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import { offerOutputs } from '../common/offer-outputs.js'
+import type { ResolvedOffer } from '../common/resolve-offer.js'
 import {
   bundleReference,
   CONTAINER_TECHNICAL_CONFIGURATION,

@@ -5,7 +5,7 @@
  * Going live keeps the preview submission's id (§7.7): the list may hold a preview entry and a live
  * entry with the same id, so an entry is named by its id *and* its target.
  */
-import type { ReleaseStatus, SubmissionOutputs } from '../shared/offer-outputs.js'
+import type { ReleaseStatus, SubmissionOutputs } from '../common/offer-outputs.js'
 import type { RunContext } from '../../context.js'
 import { log } from '../../log.js'
 import { pollUntil } from '../../wait.js'

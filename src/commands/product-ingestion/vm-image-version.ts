@@ -8,7 +8,7 @@ import { InputError } from '../../errors.js'
 import { log } from '../../log.js'
 import type { VmImageRelease, VmImageSource } from '../../artifacts/release-inputs.js'
 import type { Section } from '../../report/report.js'
-import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import type { ResolvedOffer } from '../common/resolve-offer.js'
 import type { PlanTechnicalConfiguration } from './plan-technical-configuration.js'
 
 export const VM_TECHNICAL_CONFIGURATION = 'virtual-machine-plan-technical-configuration'

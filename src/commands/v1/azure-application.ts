@@ -6,7 +6,7 @@ import { preparePackage, type PreparedPackage } from '../../package/index.js'
 import { packageContentsLines, packageContentsSections } from '../../report/package-contents.js'
 import { code, md, strong, type Report, type Section, type Text } from '../../report/report.js'
 import { loadPlanStates, type PlanState } from './plan-state.js'
-import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import type { ResolvedOffer } from '../common/resolve-offer.js'
 import { ReleaseSteps } from './release-steps.js'
 import { workflowSections } from './lifecycle.js'
 import { selectPlans } from './plan-selection.js'
@@ -24,7 +24,7 @@ import { loadTechnicalConfiguration, type ManagedAppSettings } from './technical
 import { updatePlans } from './update-plans.js'
 import { uploadPackage } from './upload-package.js'
 import { checkVersionIsHigher } from './version.js'
-import { offerOutputs } from '../shared/offer-outputs.js'
+import { offerOutputs } from '../common/offer-outputs.js'
 import { findProcessedPackage, movedByEarlierRun, packageFileName, submissionOfEarlierRun } from './rerun.js'
 
 /**

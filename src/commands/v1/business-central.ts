@@ -40,7 +40,7 @@ import {
   type SubmissionContent
 } from './submissions.js'
 import { uploadPackage, type UploadedPackage } from './upload-package.js'
-import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import type { ResolvedOffer } from '../common/resolve-offer.js'
 import { ReleaseSteps } from './release-steps.js'
 
 /** Package resourceTypes of a Business Central offer (docs/partner-center-api.md §8). */

@@ -4,7 +4,7 @@ import type { Submission, WorkflowDetail } from '../../ingestion/types.js'
 import { log } from '../../log.js'
 import { code, md, strong, type Report, type Section } from '../../report/report.js'
 import { newestFirst } from './plan-state.js'
-import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import type { ResolvedOffer } from '../common/resolve-offer.js'
 import {
   currentStep,
   describeSubmission,
@@ -16,8 +16,8 @@ import {
   submissionOutputs,
   waitForSubmission
 } from './submissions.js'
-import { notReadyReport } from '../shared/not-ready.js'
-import { offerOutputs } from '../shared/offer-outputs.js'
+import { notReadyReport } from '../common/not-ready.js'
+import { offerOutputs } from '../common/offer-outputs.js'
 
 /** go-live, status and cancel for v1 offers: act on `submission-id`, or on the newest fitting one. */
 

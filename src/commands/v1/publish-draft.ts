@@ -2,7 +2,7 @@ import type { RunContext } from '../../context.js'
 import { log } from '../../log.js'
 import { findOfferType } from '../../offer-types.js'
 import { code, md, strong, type Report } from '../../report/report.js'
-import type { ResolvedOffer } from '../shared/resolve-offer.js'
+import type { ResolvedOffer } from '../common/resolve-offer.js'
 import { workflowSections } from './lifecycle.js'
 import {
   buildSubmissionRequest,
@@ -14,7 +14,7 @@ import {
   resolveConflict,
   waitForSubmission
 } from './submissions.js'
-import { offerOutputs } from '../shared/offer-outputs.js'
+import { offerOutputs } from '../common/offer-outputs.js'
 
 /**
  * `publish` for the other offer types of the v1 API (consulting services, Dynamics 365, Power BI, …):

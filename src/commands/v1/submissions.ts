@@ -10,8 +10,8 @@ import {
 } from '../../ingestion/types.js'
 import { log } from '../../log.js'
 import { pollUntil } from '../../wait.js'
-import { createOnce } from '../shared/create-once.js'
-import type { ReleaseStatus, SubmissionOutputs } from '../shared/offer-outputs.js'
+import { createOnce } from '../common/create-once.js'
+import type { ReleaseStatus, SubmissionOutputs } from '../common/offer-outputs.js'
 import { newestFirst } from './plan-state.js'
 
 /**

@@ -5,7 +5,7 @@ import type { AzurePackage } from '../../ingestion/types.js'
 import { log } from '../../log.js'
 import type { PreparedPackage } from '../../package/index.js'
 import { formatDuration, pollUntil } from '../../wait.js'
-import { createOnce } from '../shared/create-once.js'
+import { createOnce } from '../common/create-once.js'
 
 export interface UploadedPackage {
   pkg: AzurePackage

@@ -12,6 +12,7 @@ import { workflowSections } from './lifecycle.js'
 import { selectPlans } from './plan-selection.js'
 import {
   buildSubmissionRequest,
+  conflictPlan,
   createSubmissionOnce,
   describeSubmission,
   isLive,
@@ -253,13 +254,7 @@ function dryRunReport(
   const { target, onConflict } = ctx.inputs
   const { blockingId, reusedPackageId, earlierSubmissionId } = found
   const actions = [
-    ...(blockingId
-      ? [
-          onConflict === 'cancel'
-            ? `Cancel submission ${blockingId}, which is in progress.`
-            : `Stop: submission ${blockingId} is in progress (on-conflict: fail).`
-        ]
-      : []),
+    ...conflictPlan(blockingId, onConflict),
     reusedPackageId
       ? `Use package ${reusedPackageId}, uploaded by an earlier run with the same contents (sha256 ${prepared.sha256}).`
       : `Upload ${prepared.fileName} (${prepared.sizeBytes} bytes, ${prepared.entries} entries, sha256 ${prepared.sha256}).`,

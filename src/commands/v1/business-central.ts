@@ -34,6 +34,7 @@ import {
   describeSubmission,
   isLive,
   isPreviewReady,
+  conflictPlan,
   followSubmission,
   releaseStatus,
   resolveConflict,
@@ -429,13 +430,7 @@ function dryRunReport(
   const { target, onConflict } = ctx.inputs
   const { main, mainPackage, libraryPackage } = release
   const actions = [
-    ...(blockingId
-      ? [
-          onConflict === 'cancel'
-            ? `Cancel submission ${blockingId}, which is in progress.`
-            : `Stop: submission ${blockingId} is in progress (on-conflict: fail).`
-        ]
-      : []),
+    ...conflictPlan(blockingId, onConflict),
     `Upload ${mainPackage.fileName} (${mainPackage.sizeBytes} bytes, sha256 ${mainPackage.sha256}) as the main app package.`,
     ...(libraryPackage
       ? [

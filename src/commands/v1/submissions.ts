@@ -342,3 +342,13 @@ export async function followSubmission(
     return waitForSubmission(ctx, productId, promoted?.id ? promoted : ready, live.waitingFor, isLive)
   })
 }
+
+/** What a dry run says about a submission already in progress, by `on-conflict`. */
+export function conflictPlan(blockingId: string | undefined, onConflict: 'fail' | 'cancel'): string[] {
+  if (!blockingId) return []
+  return [
+    onConflict === 'cancel'
+      ? `Cancel submission ${blockingId}, which is in progress.`
+      : `Stop: submission ${blockingId} is in progress (on-conflict: fail).`
+  ]
+}

@@ -62,6 +62,8 @@ export interface ActionInputs {
   wait: boolean
   timeoutMinutes: number
   onConflict: 'fail' | 'cancel'
+  /** go-live with `wait: false` before the submission is ready: fail the step, or succeed doing nothing. */
+  whenNotReady: 'fail' | 'skip'
   dryRun: boolean
   /** `seller-id`: sent as x-ms-publisherId on every v1 call (docs/partner-center-api.md §7.4). */
   sellerId?: string
@@ -230,6 +232,7 @@ export function readInputs(
     wait: readBoolean(read, 'wait', command !== 'status'),
     timeoutMinutes: readTimeout(read('timeout-minutes')),
     onConflict: readChoice(read, 'on-conflict', ['fail', 'cancel'], 'fail'),
+    whenNotReady: readChoice(read, 'when-not-ready', ['fail', 'skip'], 'fail'),
     dryRun: readBoolean(read, 'dry-run', false),
     sellerId: readSellerId(read('seller-id')),
     authorityHost: parseServiceUrl(

@@ -101,7 +101,7 @@ describe('tags', () => {
 })
 
 describe('a release that outlasts a runner job', () => {
-  it('publish submits and exits; status reports at once; go-live before the preview is ready does nothing and succeeds; later it goes live', async () => {
+  it('publish submits and exits; status reports at once; go-live before the preview is ready writes nothing (fails by hand, succeeds on a schedule); later it goes live', async () => {
     const submitted = await publishApp({ version: '1.1.0', wait: 'false' })
     expect(errorAnnotations(submitted)).toEqual([])
     expect(submitted.outputs).toMatchObject({
@@ -120,11 +120,26 @@ describe('a release that outlasts a runner job', () => {
     expect(status.outputs).toMatchObject({ 'submission-id': submissionId, 'release-status': 'in-progress' })
     expect(status.summary).toContain('Certification')
 
-    // A scheduled go-live while certification goes on: nothing written, exit 0, a notice that says why.
+    // go-live by hand while certification goes on: it fails, says why, and writes nothing.
     const before = writes(emulator).length
-    const early = await runAction({
+    const byHand = await runAction({
       env,
       inputs: emulatorInputs(emulator, { command: 'go-live', 'offer-id': 'contoso-app', wait: 'false' })
+    })
+    expect(byHand.code).toBe(1)
+    expect(errorAnnotations(byHand).join('\n')).toContain('not ready to go live yet')
+    expect(byHand.outputs).toMatchObject({ 'submission-id': submissionId, 'release-status': 'in-progress' })
+    expect(writes(emulator).length).toBe(before)
+
+    // A scheduled go-live (when-not-ready: skip): nothing written, exit 0, a notice that says why.
+    const early = await runAction({
+      env,
+      inputs: emulatorInputs(emulator, {
+        command: 'go-live',
+        'offer-id': 'contoso-app',
+        wait: 'false',
+        'when-not-ready': 'skip'
+      })
     })
     expect(early.code).toBe(0)
     expect(errorAnnotations(early)).toEqual([])

@@ -117,6 +117,53 @@ describe('publish target: live', () => {
   })
 })
 
+describe('go-live without submission-id acts on the newest submission', () => {
+  it('while the new preview is in certification: wait: false writes nothing (fails, or skips on a schedule); wait: true waits and takes that one live', async () => {
+    // Certification takes 20 virtual minutes (12 s here): the preview stays in progress for a while.
+    emulator.setBehaviours(['job-runs-through-certification'])
+    await retitle('Contoso SaaS — third edition')
+    const submitted = await run({
+      command: 'publish',
+      'offer-id': CONTOSO_SAAS.offerId,
+      target: 'preview',
+      wait: 'false'
+    })
+    expect(errorAnnotations(submitted)).toEqual([])
+    const jobs = configureCalls().length
+    let id: string | undefined
+    for (let i = 0; i < 50 && !id; i++) {
+      const status = await run({ command: 'status', 'offer-id': CONTOSO_SAAS.offerId })
+      if (status.outputs['release-status'] === 'in-progress') id = status.outputs['submission-id']
+    }
+    expect(id).toMatch(new RegExp(`^submission/${G}/\\d+$`))
+
+    const byHand = await run({ command: 'go-live', 'offer-id': CONTOSO_SAAS.offerId, wait: 'false' })
+    expect(byHand.code).toBe(1)
+    expect(errorAnnotations(byHand).join('\n')).toContain(
+      `${CONTOSO_SAAS.offerId}: not ready to go live yet - submission ${id}`
+    )
+    expect(byHand.outputs).toMatchObject({ 'submission-id': id, 'release-status': 'in-progress' })
+
+    const scheduled = await run({
+      command: 'go-live',
+      'offer-id': CONTOSO_SAAS.offerId,
+      wait: 'false',
+      'when-not-ready': 'skip'
+    })
+    expect(scheduled.code).toBe(0)
+    expect(errorAnnotations(scheduled)).toEqual([])
+    expect(scheduled.outputs['release-status']).toBe('in-progress')
+    expect(configureCalls()).toHaveLength(jobs)
+    expect(await listingTitle('live')).not.toBe('Contoso SaaS — third edition')
+
+    const live = await run({ command: 'go-live', 'offer-id': CONTOSO_SAAS.offerId })
+    expect(errorAnnotations(live)).toEqual([])
+    expect(live.outputs).toMatchObject({ 'submission-id': id, 'release-status': 'live' })
+    expect(configureCalls()).toHaveLength(jobs + 1)
+    expect(await listingTitle('live')).toBe('Contoso SaaS — third edition')
+  }, 60_000)
+})
+
 describe('publish is the configure job (job-runs-through-certification, job-detail-without-submission)', () => {
   it('waits on the job through certification, finds the submission without the detail naming it, and reports it', async () => {
     emulator.setBehaviours(['job-runs-through-certification', 'job-detail-without-submission'])

@@ -156,17 +156,40 @@ describe('go-live without submission-id acts on the newest submission', () => {
     })
   })
 
-  it('wait: false says the newest submission is not ready yet, writes nothing and lets a schedule try again', async () => {
+  it('wait: false fails saying the newest submission is not ready yet, and writes nothing', async () => {
     await withPreviewInProgress(async (slow, id) => {
+      const before = writes(slow).length
       const result = await runAction({
         env: rehearsalEnv(GO_LIVE_SCALE),
         inputs: emulatorInputs(slow, { command: 'go-live', 'offer-id': CONTOSO_APP.offerId, wait: 'false' })
+      })
+      expect(result.code).toBe(1)
+      expect(errorAnnotations(result).join('\n')).toContain(
+        `${CONTOSO_APP.offerId}: not ready to go live yet - submission ${id}`
+      )
+      expect(result.stdout).toContain('when-not-ready: skip')
+      expect(result.outputs).toMatchObject({ 'submission-id': id, 'release-status': 'in-progress' })
+      expect(writes(slow).length).toBe(before)
+    })
+  })
+
+  it('wait: false with when-not-ready: skip succeeds having done nothing, so that a schedule tries again', async () => {
+    await withPreviewInProgress(async (slow, id) => {
+      const before = writes(slow).length
+      const result = await runAction({
+        env: rehearsalEnv(GO_LIVE_SCALE),
+        inputs: emulatorInputs(slow, {
+          command: 'go-live',
+          'offer-id': CONTOSO_APP.offerId,
+          wait: 'false',
+          'when-not-ready': 'skip'
+        })
       })
       expect(result.code).toBe(0)
       expect(errorAnnotations(result)).toEqual([])
       expect(result.stdout).toContain(`not ready to go live yet - submission ${id}`)
       expect(result.outputs['release-status']).toBe('in-progress')
-      expect(posts(/\/promote$/, slow)).toHaveLength(0)
+      expect(writes(slow).length).toBe(before)
     })
   })
 

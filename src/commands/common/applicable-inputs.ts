@@ -61,7 +61,8 @@ export const APPLICABLE_INPUTS: Record<string, Applicability> = {
   'output-path': { export: 'any' },
   'submission-id': LIFECYCLE,
   'job-id': { status: 'any', cancel: 'any' },
-  wait: { publish: 'any', 'go-live': 'any', status: 'any', configure: 'any' }
+  wait: { publish: 'any', 'go-live': 'any', status: 'any', configure: 'any' },
+  'when-not-ready': { 'go-live': 'any' }
 }
 
 const HINT = "Remove it from the step's `with:`, or use the command and offer it belongs to."

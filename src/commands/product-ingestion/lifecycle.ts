@@ -3,9 +3,9 @@ import { ActionError, InputError } from '../../errors.js'
 import { HttpError } from '../../http/http-error.js'
 import { log } from '../../log.js'
 import { flattenJobErrors, jobErrorTable, JobFailedError } from '../../product-ingestion/job-errors.js'
-import type { ConfigureStatus } from '../../product-ingestion/types.js'
+import type { ConfigureStatus, PiSubmission } from '../../product-ingestion/types.js'
 import { code, md, strong, type Outputs, type Report, type Section } from '../../report/report.js'
-import { notReadyReport } from '../common/not-ready.js'
+import { notReady } from '../common/not-ready.js'
 import { offerOutputs } from '../common/offer-outputs.js'
 import type { ResolvedOffer } from '../common/resolve-offer.js'
 import { jobOutputs, readJobResources, waitForJob } from './jobs.js'
@@ -25,12 +25,12 @@ import {
 /** go-live, status and cancel for SaaS, VM and container offers (and configure jobs by ID). */
 
 export async function goLiveProductIngestion(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
-  // Not yet time (the preview is still being certified, or going live): nothing to do, and no
-  // failure, so that a scheduled go-live simply runs again later.
   if (!ctx.inputs.submissionId && !ctx.inputs.jobId) {
     const newest = newestFirst(await ctx.productIngestion.listSubmissions(offer.productId))[0]
-    if (newest && isInProgress(newest))
-      return notReadyReport(offer, submissionOutputs(newest)!, describeSubmission(newest))
+    if (newest && isInProgress(newest)) {
+      const settled = await settleNewest(ctx, offer, newest)
+      if (settled) return settled
+    }
   }
   const submissions = await checkConflicts(ctx, offer)
   const from = ctx.inputs.submissionId
@@ -69,6 +69,49 @@ export async function goLiveProductIngestion(ctx: RunContext, offer: ResolvedOff
     }
   }
   return stepReport(offer, await submit(ctx, offer, 'live', submissions, { fromId: from.id }), 'live')
+}
+
+/**
+ * go-live without `submission-id` acts on the newest submission. Still on its way (a preview in
+ * certification, or a live entry going live): with `wait` it is followed to its end, and a preview
+ * that ends well is then taken live by the caller (undefined is returned); without `wait` nothing is
+ * done and the run says it is not ready yet (common/not-ready.ts).
+ */
+async function settleNewest(
+  ctx: RunContext,
+  offer: ResolvedOffer,
+  newest: PiSubmission
+): Promise<Report | undefined> {
+  const where = describeSubmission(newest)
+  const target = newest.target?.targetType === 'live' ? 'live' : 'preview'
+  if (ctx.inputs.dryRun) {
+    const then = target === 'preview' ? ', then take it live' : ''
+    return {
+      title: `${offer.offerId}: dry run`,
+      outputs: offerOutputs(offer, submissionOutputs(newest)),
+      sections: [
+        {
+          text: md`Dry run: submission ${code(newest.id)} (${target}) is ${where}; ${ctx.inputs.wait ? `a real run would wait for it${then}` : 'a real run would stop: it is not ready to go live yet'}.`
+        }
+      ]
+    }
+  }
+  if (!ctx.inputs.wait) return notReady(ctx, offer, submissionOutputs(newest)!, where)
+  log.info(`Submission ${newest.id} (${target}) is ${where}: waiting for it.`)
+  const settled = await waitForSubmission(ctx, offer.productId, newest.id, target)
+  if (target === 'preview' && isSucceeded(settled)) return undefined
+  if (!isSucceeded(settled)) {
+    throw new ActionError(
+      `Submission ${settled.id} (${target}) completed with result ${settled.result ?? 'unknown'}; nothing went live, and the live offer is unchanged.`,
+      { hint: 'Open the offer in Partner Center for the report, fix the draft and publish again.' }
+    )
+  }
+  log.info(`Submission ${settled.id} is live.`)
+  return {
+    title: `${offer.offerId}: live`,
+    outputs: offerOutputs(offer, submissionOutputs(settled)),
+    sections: [{ text: md`Submission ${code(settled.id)} was going live; it is live now.` }]
+  }
 }
 
 export async function statusProductIngestion(

@@ -16,7 +16,7 @@ import {
   submissionOutputs,
   waitForSubmission
 } from './submissions.js'
-import { notReadyReport } from '../common/not-ready.js'
+import { notReady } from '../common/not-ready.js'
 import { offerOutputs } from '../common/offer-outputs.js'
 
 /** go-live, status and cancel for v1 offers: act on `submission-id`, or on the newest fitting one. */
@@ -49,7 +49,8 @@ const outputs = (offer: ResolvedOffer, s: Submission): Report['outputs'] =>
 /**
  * go-live: `submission-id`, or else the offer's newest submission. Already live: said so. In preview:
  * promoted. Still on its way to preview: with `wait` it is followed until ready and then promoted,
- * without `wait` the run stops saying it is not ready yet. Failed: the reasons.
+ * without `wait` nothing is done and the run says it is not ready yet (common/not-ready.ts). Failed:
+ * the reasons.
  */
 export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<Report> {
   let candidate = await pickSubmission(
@@ -82,12 +83,13 @@ export async function goLiveV1(ctx: RunContext, offer: ResolvedOffer): Promise<R
       }
     }
     if (!ctx.inputs.wait) {
-      // Not yet time (still in validation or preview creation): nothing is written and the step does
-      // not fail, so that a scheduled go-live simply runs again later; the outputs say where it is.
+      // Not yet time (still in validation or preview creation): nothing is written; the step fails, or
+      // with `when-not-ready: skip` succeeds so that a scheduled go-live runs again later.
       const step = currentStep(
         await ctx.ingestion.getWorkflowDetails(offer.productId, candidate.id).catch(() => [])
       )
-      return notReadyReport(
+      return notReady(
+        ctx,
         offer,
         submissionOutputs(candidate),
         `${describeSubmission(candidate)}${step ? `, step ${step}` : ''}`

@@ -44,6 +44,10 @@ export function notReady(
   throw new NotReadyError(
     message,
     'Run go-live with `wait: true` to wait for it and then go live, or run it again later. A scheduled go-live that should succeed while the release is not ready sets `when-not-ready: skip`.',
-    { title: `${offer.offerId}: not ready to go live`, outputs: offerOutputs(offer, submission), sections: [] }
+    {
+      title: `${offer.offerId}: not ready to go live`,
+      outputs: offerOutputs(offer, submission),
+      sections: []
+    }
   )
 }

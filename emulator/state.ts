@@ -33,6 +33,8 @@ export interface Entity {
   etag: string
   /** full JSON body except id / @odata.etag, which are added when serialised */
   body: Record<string, unknown>
+  /** what a submission published (draft-instance-per-submission): readable by its instance, never written */
+  submittedBy?: string
 }
 
 export interface Branch {

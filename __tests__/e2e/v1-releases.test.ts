@@ -123,6 +123,86 @@ describe('a failed release can be re-run for the same tag', () => {
   })
 })
 
+describe('a re-run takes the submission of an earlier run from where it stands', () => {
+  it('reached preview but could not go live: the re-run takes that one live; once live, a re-run writes nothing', async () => {
+    emulator.setBehaviours([])
+    emulator.setFaults([{ method: 'POST', path: '/promote$', action: 'status', status: 400, times: 1 }])
+    const failed = await run(publishInputs({ target: 'live' }))
+    emulator.setFaults([])
+    expect(failed.code).toBe(1)
+    expect(posts(/\/submissions$/)).toHaveLength(1)
+
+    const rerun = await run(publishInputs({ target: 'live' }))
+    expect(errorAnnotations(rerun)).toEqual([])
+    expect(rerun.stdout).toContain('it has reached preview; going live with it')
+    expect(rerun.outputs).toMatchObject({ 'release-status': 'live', 'submission-substate': 'InStore' })
+    expect(posts(/\/submissions$/)).toHaveLength(1)
+    expect(posts(/\/packages$/)).toHaveLength(1)
+    expect(posts(/\/promote$/)).toHaveLength(1)
+
+    const before = writes(emulator)
+    const again = await run(publishInputs({ target: 'live' }))
+    expect(errorAnnotations(again)).toEqual([])
+    expect(again.stdout).toContain('it is live already; nothing is submitted again')
+    expect(again.stdout).toContain("Plan 'standard': already at version 1.1.0")
+    expect(again.outputs['release-status']).toBe('live')
+    expect(writes(emulator)).toEqual(before)
+  })
+
+  it('the submission of the release before (live, no notes of this version) is never taken for this one', async () => {
+    emulator.setBehaviours([])
+    // The run moved the draft, then its submission was refused: the newest submission is the live
+    // one of the release before.
+    emulator.setFaults([{ method: 'POST', path: '/submissions$', action: 'status', status: 400, times: 1 }])
+    expect((await run(publishInputs({ target: 'live' }))).code).toBe(1)
+    emulator.setFaults([])
+    const rerun = await run(publishInputs({ target: 'live' }))
+    expect(errorAnnotations(rerun)).toEqual([])
+    expect(rerun.outputs['submission-id']).not.toBe(CONTOSO_APP.liveSubmissionId)
+    expect(posts(/\/submissions$/)).toHaveLength(1)
+    expect(rerun.outputs['release-status']).toBe('live')
+  })
+})
+
+describe('the version rule is "higher than the live version"', () => {
+  it('where Partner Center keeps what went live apart from the draft (draft-instance-per-submission), a version between live and a draft that never went live is accepted, and the summary shows the live version', async () => {
+    emulator.setBehaviours(['draft-instance-per-submission'])
+    const live = await run(publishInputs({ version: '1.2.0', target: 'live' }))
+    expect(errorAnnotations(live)).toEqual([])
+    expect(live.outputs['release-status']).toBe('live')
+    // 1.3.0 goes into the draft and never goes live.
+    expect(errorAnnotations(await run(publishInputs({ version: '1.3.0', target: 'draft' })))).toEqual([])
+
+    const below = await run(publishInputs({ version: '1.1.0' }))
+    expect(below.code).toBe(1)
+    expect(errorAnnotations(below)[0]).toContain("'standard' is live at 1.2.0")
+    expect(errorAnnotations(below)[0]).toContain('tag v1.2.1 (or higher)')
+
+    const between = await run(publishInputs({ version: '1.2.5' }))
+    expect(errorAnnotations(between)).toEqual([])
+    expect(between.outputs['submission-substate']).toBe('ReadyToPublish')
+    expect(between.summary).toContain('| standard | solution-template | 1.2.0 | 1.2.5 |')
+    const plans = JSON.parse(between.outputs.plans) as Array<{
+      previousVersion: string
+      previousVersionFrom: string
+    }>
+    expect(plans.map(p => [p.previousVersion, p.previousVersionFrom])).toEqual([
+      ['1.2.0', 'live'],
+      ['1.2.0', 'live']
+    ])
+  })
+
+  it('where the live submission names the draft instance (the default reading), the draft stands in, and the summary says so', async () => {
+    emulator.setBehaviours([])
+    const dry = await run(publishInputs({ version: '1.2.0', 'dry-run': 'true' }))
+    expect(dry.summary).toContain('| standard | solution-template | 1.0.0 (draft) | 1.2.0 |')
+    expect(errorAnnotations(await run(publishInputs({ version: '1.3.0', target: 'draft' })))).toEqual([])
+    const between = await run(publishInputs({ version: '1.2.5', 'dry-run': 'true' }))
+    expect(between.code).toBe(1)
+    expect(errorAnnotations(between)[0]).toContain("'standard' is at 1.3.0")
+  })
+})
+
 describe('go-live without submission-id acts on the newest submission', () => {
   const GO_LIVE_SCALE = 5
   async function withPreviewInProgress(

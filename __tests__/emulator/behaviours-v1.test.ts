@@ -60,6 +60,7 @@ async function submit(productId: string) {
 describe('v1 behaviour switches', () => {
   it('each switch names what it does and where the real service did it', () => {
     expect(Object.keys(V1_BEHAVIOURS).sort()).toEqual([
+      'draft-instance-per-submission',
       'front-door-sas',
       'ignore-offer-filter',
       'indraft-failure',
@@ -217,5 +218,65 @@ describe('v1 behaviour switches', () => {
     const all = await listAll(`/products?${offerFilter('contoso-nothing-matches')}`)
     expect(all.length).toBeGreaterThan(5)
     expect(all[0]!.id).not.toBe('')
+  })
+
+  it('draft-instance-per-submission: a submission keeps what it published; the branch moves to a new draft instance', async () => {
+    const P = CONTOSO_APP.productId
+    const packageBranch = async () =>
+      (
+        (await call('GET', `/products/${P}/branches/getByModule(module=Package)`)).body.value as Array<{
+          variantID?: string
+          currentDraftInstanceID: string
+        }>
+      ).find(b => b.variantID)!
+    const configOf = async (instance: string) =>
+      (await call('GET', `/products/${P}/packageConfigurations/getByInstanceID(instanceID=${instance})`)).body
+        .value[0] as { id: string; version: string; '@odata.etag': string }
+
+    // Off: a submission leaves the instance where it was.
+    const before = await packageBranch()
+    expect((await submit(P)).status).toBe(201)
+    expect((await packageBranch()).currentDraftInstanceID).toBe(before.currentDraftInstanceID)
+    emu.reset()
+
+    emu.setBehaviours(['draft-instance-per-submission'])
+    const submitted = (await packageBranch()).currentDraftInstanceID
+    const draftConfig = await configOf(submitted)
+    const created = await submit(P)
+    expect(created.status).toBe(201)
+    const moved = (await packageBranch()).currentDraftInstanceID
+    expect(moved).not.toBe(submitted)
+    // The draft goes on under the new instance, with the same entity id; a change to it leaves the
+    // submitted instance as it was.
+    const draft = await configOf(moved)
+    expect(draft.id).toBe(draftConfig.id)
+    const put = await call(
+      'PUT',
+      `/products/${P}/packageconfigurations/${draft.id}`,
+      { ...draft, version: '9.9.9' },
+      {
+        'If-Match': draft['@odata.etag']
+      }
+    )
+    expect(put.status).toBe(200)
+    expect((await configOf(moved)).version).toBe('9.9.9')
+    const kept = await configOf(submitted)
+    expect(kept.version).toBe(draftConfig.version)
+    expect(kept.id).not.toBe(draftConfig.id)
+    // What a submission published is not a draft: it cannot be written, nor submitted again.
+    const write = await call('PUT', `/products/${P}/packageconfigurations/${kept.id}`, kept, {
+      'If-Match': kept['@odata.etag']
+    })
+    expect(write.status).toBe(400)
+    const variantResources = created.body.variantResources as Array<{ variantID: string }>
+    const again = await call('POST', `/products/${P}/submissions`, {
+      resourceType: 'SubmissionCreationRequest',
+      targets: [{ type: 'Scope', value: 'preview' }],
+      variantResources: [
+        { variantID: variantResources[0]!.variantID, resources: [{ type: 'Package', value: submitted }] }
+      ]
+    })
+    expect(again.status).toBe(400)
+    expect(JSON.stringify(again.body)).toContain('is not the current draft instance')
   })
 })

@@ -51,5 +51,11 @@ export const V1_BEHAVIOURS: Record<string, BehaviourInfo> = {
       'Packages get a fileSasUri on another host in the Azure Front Door shape (/<token>/pkgfile-<id>?<sas>), where one Put Blob works and Put Block / Put Block List are refused with 400.',
     source:
       'docs/partner-center-api.md §7.5 (from 2026-08-28; navcontainerhelper#4191 and PR #4192, ALOps#1010)'
+  },
+  'draft-instance-per-submission': {
+    description:
+      "POST submissions keeps what it published under the instances it named, and each module's branch moves to a new currentDraftInstanceID: getByInstanceID of a submission's instance then shows what that submission published (the live technical configuration, for the live one), while the draft goes on under the new instance. Off: instance ids stay the same for the life of the offer.",
+    source:
+      'docs/partner-center-api.md §1.2 (the name currentDraftInstanceID; no recording shows whether it changes after a submission, so both readings are modelled)'
   }
 }

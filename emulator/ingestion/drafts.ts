@@ -168,6 +168,37 @@ export function removePlanDrafts(product: Product, variantId: string): void {
   }
 }
 
+/**
+ * The other reading of `currentDraftInstanceID` (behaviour `draft-instance-per-submission`): a
+ * submission keeps what it published under the instance it named, and the module's branch moves on
+ * to a new draft instance. The draft entity keeps its id (writers are unaffected); a copy of it, as
+ * submitted, answers for the old instance and refuses writes.
+ */
+export function keepSubmittedInstance(product: Product, instanceId: string, submissionId: string): void {
+  const key = instanceId.toLowerCase()
+  const branch = product.branches?.find(b => b.instanceId.toLowerCase() === key)
+  const draft = entityByInstance(product, instanceId)
+  if (!branch || !draft) return
+  const submitted: Entity = {
+    ...draft,
+    id: stableGuid(product.id, draft.id, submissionId, 'submitted'),
+    body: structuredClone(draft.body),
+    submittedBy: submissionId
+  }
+  product.entities.set(submitted.id.toLowerCase(), submitted)
+  product.instances.set(key, submitted.id.toLowerCase())
+  const next = stableGuid(product.id, instanceId, submissionId, 'instance')
+  draft.instanceId = next
+  product.instances.set(next.toLowerCase(), draft.id.toLowerCase())
+  branch.instanceId = next
+}
+
+/** Whether `instanceId` is what a branch points at now (a submission may only name current drafts). */
+export function isCurrentDraftInstance(product: Product, instanceId: string): boolean {
+  ensureDrafts(product)
+  return product.branches!.some(b => b.instanceId.toLowerCase() === instanceId.toLowerCase())
+}
+
 export function entityByInstance(product: Product, instanceId: string): Entity | undefined {
   ensureDrafts(product)
   const id = product.instances.get(instanceId.toLowerCase())

@@ -142,6 +142,11 @@ function requireEntity(p: Product, c: Collection, id: string): Entity {
 async function putEntity(state: EmulatorState, ctx: RequestContext, c: Collection) {
   const p = requireProduct(state, ctx.params.productId!)
   const e = requireEntity(p, c, ctx.params.entityId!)
+  if (e.submittedBy)
+    throw badRequest(
+      'ID',
+      `The entity '${e.id}' is what submission ${e.submittedBy} published; change the draft (the module's current draft instance) instead.`
+    )
   checkIfMatch(ctx, e.etag, true)
   const raw = await readJson(ctx)
   const bodyId = str(raw, 'id')

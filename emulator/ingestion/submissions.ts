@@ -10,7 +10,13 @@ import type { RequestContext } from '../http/router.js'
 import { emptyReply, jsonReply } from '../http/reply.js'
 import { newEtag, newSubmissionId } from '../ids.js'
 import type { EmulatorState, Product, SubmissionRecord, ValidationItem } from '../state.js'
-import { entityByInstance, ensureDrafts, findDraft } from './drafts.js'
+import {
+  entityByInstance,
+  ensureDrafts,
+  findDraft,
+  isCurrentDraftInstance,
+  keepSubmittedInstance
+} from './drafts.js'
 import {
   BUSINESS_CENTRAL_PREVIEW_STEPS,
   businessCentralStatus,
@@ -228,6 +234,7 @@ function checkRef(p: Product, errors: ErrorData, field: string, ref: ResourceRef
   const e = entityByInstance(p, ref.value)
   const ok =
     e &&
+    isCurrentDraftInstance(p, ref.value) &&
     e.module.toLowerCase() === ref.type.toLowerCase() &&
     (e.variantId ?? '').toLowerCase() === (variantId ?? '').toLowerCase()
   if (!ok) {
@@ -356,6 +363,9 @@ async function createSubmission(state: EmulatorState, ctx: RequestContext) {
     ...businessCentral
   }
   p.submissions.set(s.id, s)
+  if (state.behaves('draft-instance-per-submission'))
+    for (const ref of [...resources, ...variantResources.flatMap(v => v.resources)])
+      keepSubmittedInstance(p, ref.value, s.id)
   return createdReply(
     serializeSubmission(state, p, s),
     `${baseUrl(ctx)}/products/${p.id}/submissions/${s.id}`

@@ -1,4 +1,5 @@
 import type { RunContext } from '../../context.js'
+import type { Submission } from '../../ingestion/types.js'
 import { InputError } from '../../errors.js'
 import { log } from '../../log.js'
 import { missingVersionError } from '../../release-version.js'
@@ -24,9 +25,16 @@ import {
 import { loadTechnicalConfiguration, type ManagedAppSettings } from './technical-configuration.js'
 import { updatePlans } from './update-plans.js'
 import { uploadPackage } from './upload-package.js'
-import { checkVersionIsHigher } from './version.js'
+import { readLiveVersions } from './live-versions.js'
+import { checkVersionIsHigher, versionToBeat, type VersionToBeat } from './version.js'
 import { offerOutputs } from '../common/offer-outputs.js'
-import { findProcessedPackage, movedByEarlierRun, packageFileName, submissionOfEarlierRun } from './rerun.js'
+import {
+  findProcessedPackage,
+  movedByEarlierRun,
+  packageFileName,
+  publishedThisRelease,
+  submissionOfEarlierRun
+} from './rerun.js'
 
 /**
  * `publish` for an Azure Application: check everything, then upload the package, point the plans
@@ -88,20 +96,30 @@ export async function publishAzureApplication(ctx: RunContext, offer: ResolvedOf
     const fileName = packageFileName(prepared)
     const reused = findProcessedPackage(packages, fileName)
     const moved = (plan: PlanState) => movedByEarlierRun(plan, version, reused)
-    checkVersionIsHigher(version, plans, moved)
+    const live = await readLiveVersions(ctx, offer.productId, plans, submissions)
+    checkVersionIsHigher(version, plans, moved, live)
     const earlier =
-      inputs.target === 'draft' ? undefined : submissionOfEarlierRun(submissions, plans, version, reused)
+      inputs.target === 'draft'
+        ? undefined
+        : await submissionOfEarlierRun(submissions, plans, version, reused, submission =>
+            publishedThisRelease(ctx, offer.productId, submission, plans, version, reused)
+          )
     const blocking =
       inputs.target === 'draft' || earlier
         ? undefined
         : await resolveConflict(ctx, offer.productId, submissions, inputs.dryRun)
-    const previous = new Map(plans.map(p => [p.planId, moved(p) ? undefined : p.version]))
+    const previous: PreviousVersions = new Map(
+      plans.map(p => [
+        p.planId,
+        live.has(p.planId) || !moved(p) ? versionToBeat(p, live) : { version, from: 'this-release' }
+      ])
+    )
 
     if (inputs.dryRun)
       return dryRunReport(ctx, offer, plans, prepared, version, previous, settings, {
         blockingId: blocking?.id,
         reusedPackageId: reused?.id,
-        earlierSubmissionId: earlier?.id
+        earlier
       })
 
     // 2. Package and plans (the draft) --------------------------------------------------------------
@@ -153,7 +171,7 @@ Target \`draft\`: the draft was changed; nothing was submitted.
     let submission = await step('Submit to preview', async () => {
       if (earlier) {
         log.info(
-          `Submission ${earlier.id} for version ${version} is already in progress (${describeSubmission(earlier)}), made by an earlier run of this release: following it.`
+          `Submission ${earlier.id} for version ${version} was made by an earlier run of this release and is ${describeSubmission(earlier)}: ${earlierPlan(earlier, inputs.target)}.`
         )
         return earlier
       }
@@ -197,8 +215,22 @@ Target \`draft\`: the draft was changed; nothing was submitted.
   }
 }
 
-/** Each plan's version before this release; undefined where an earlier run already moved the draft. */
-type PreviousVersions = Map<string, string | undefined>
+/** What a re-run does with the submission an earlier run of the release made, by where it stands. */
+function earlierPlan(earlier: Submission, target: 'draft' | 'preview' | 'live'): string {
+  if (isLive(earlier)) return 'it is live already; nothing is submitted again'
+  if (isPreviewReady(earlier))
+    return target === 'live'
+      ? 'it has reached preview; going live with it'
+      : 'it has reached preview; nothing is submitted again'
+  return 'following it instead of making another'
+}
+
+/**
+ * Each plan's version before this release: the live one where it could be read, else the draft's;
+ * `this-release` where the draft is all there is and an earlier run of this release already moved it.
+ */
+type PreviousVersion = VersionToBeat | { version: string; from: 'this-release' } | undefined
+type PreviousVersions = Map<string, PreviousVersion>
 
 /** The `plans` output: each plan with the version it had and the one it gets. */
 function plansOutput(plans: PlanState[], version: string, previous: PreviousVersions): string {
@@ -209,15 +241,22 @@ function plansOutput(plans: PlanState[], version: string, previous: PreviousVers
       name: p.variant.friendlyName ?? p.planId,
       subType: p.variant.subType,
       version,
-      previousVersion: previous.get(p.planId) ?? null
+      ...previousOutput(previous.get(p.planId))
     }))
   )
 }
 
+function previousOutput(before: PreviousVersion) {
+  return before && before.from !== 'this-release'
+    ? { previousVersion: before.version, previousVersionFrom: before.from }
+    : { previousVersion: null, previousVersionFrom: null }
+}
+
 function previousCell(plan: PlanState, previous: PreviousVersions): string {
-  if (previous.has(plan.planId) && previous.get(plan.planId) === undefined && plan.version)
-    return `(${plan.version} already, from an earlier run)`
-  return previous.get(plan.planId) ?? '(none)'
+  const before = previous.get(plan.planId)
+  if (!before) return '(none)'
+  if (before.from === 'this-release') return `(${before.version} already, from an earlier run)`
+  return before.from === 'live' ? before.version : `${before.version} (draft)`
 }
 
 /** The technical configuration merged into the managed-application plans, as applied. */
@@ -249,10 +288,10 @@ function dryRunReport(
   version: string,
   previous: PreviousVersions,
   settings: ManagedAppSettings | undefined,
-  found: { blockingId?: string; reusedPackageId?: string; earlierSubmissionId?: string }
+  found: { blockingId?: string; reusedPackageId?: string; earlier?: Submission }
 ): Report {
   const { target, onConflict } = ctx.inputs
-  const { blockingId, reusedPackageId, earlierSubmissionId } = found
+  const { blockingId, reusedPackageId, earlier } = found
   const actions = [
     ...conflictPlan(blockingId, onConflict),
     reusedPackageId
@@ -265,11 +304,13 @@ function dryRunReport(
     ...(target === 'draft'
       ? []
       : [
-          earlierSubmissionId
-            ? `Follow submission ${earlierSubmissionId}, made for ${version} by an earlier run, until the preview is ready.`
+          earlier
+            ? `Take submission ${earlier.id}, made for ${version} by an earlier run and ${describeSubmission(earlier)}, from where it stands: ${earlierPlan(earlier, target)}.`
             : 'Submit the whole draft to preview and wait until the preview is ready.'
         ]),
-    ...(target === 'live' ? ['Go live and wait until the offer is in the marketplace.'] : [])
+    ...(target === 'live' && !(earlier && isLive(earlier))
+      ? ['Go live and wait until the offer is in the marketplace.']
+      : [])
   ]
   log.info(`Dry run: nothing was changed. Would:\n${actions.map(a => `  - ${a}`).join('\n')}`)
   return {

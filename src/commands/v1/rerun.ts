@@ -1,8 +1,10 @@
+import type { RunContext } from '../../context.js'
+import { HttpError } from '../../http/http-error.js'
 import type { AzurePackage, Submission } from '../../ingestion/types.js'
 import type { PreparedPackage } from '../../package/index.js'
 import type { PlanState } from './plan-state.js'
 import { newestFirst } from './plan-state.js'
-import { isInProgress } from './submissions.js'
+import { isFailed, isInProgress } from './submissions.js'
 
 /**
  * What an earlier run of the same release left in Partner Center, so that "Re-run failed jobs" finishes
@@ -52,20 +54,70 @@ export function movedByEarlierRun(
 }
 
 /**
- * The submission an earlier run of this release made and left in progress: the newest one in progress,
- * when every selected plan's draft was moved by that run and (where the service shows them) its
- * certification notes name this version. Following it is what the earlier run would have done.
+ * The submission an earlier run of this release made: the offer's newest submission, when it has not
+ * failed and every selected plan's draft was moved by that run. It may still be in progress, have
+ * reached preview, be going live or be live: the re-run takes it from where it stands instead of
+ * making another (which would be refused while the first is in progress, or certify the same draft
+ * again).
+ *
+ * Whose it is: certification notes that name this version say so (the service does not always return
+ * them). Without notes, one in progress is taken as this release's (the draft state decides; a new
+ * submission would be refused anyway), but one that has reached preview or gone live could as well be
+ * the release before, so it is taken only when `isThisRelease` finds this version and package in what
+ * it published (publishedThisRelease below).
  */
-export function submissionOfEarlierRun(
+export async function submissionOfEarlierRun(
   submissions: Submission[],
   plans: PlanState[],
   version: string,
-  reused: AzurePackage | undefined
-): Submission | undefined {
+  reused: AzurePackage | undefined,
+  isThisRelease: (submission: Submission) => Promise<boolean> = async () => false
+): Promise<Submission | undefined> {
   if (!plans.length || !plans.every(p => movedByEarlierRun(p, version, reused))) return undefined
-  const inProgress = newestFirst(submissions).find(isInProgress)
-  if (!inProgress) return undefined
-  const notes = inProgress.publishOption?.certificationNotes
-  if (typeof notes === 'string' && !notes.startsWith(`Version ${version} `)) return undefined
-  return inProgress
+  const newest = newestFirst(submissions)[0]
+  if (!newest || isFailed(newest)) return undefined
+  const notes = newest.publishOption?.certificationNotes
+  if (typeof notes === 'string') return notes.startsWith(`Version ${version} `) ? newest : undefined
+  if (isInProgress(newest)) return newest
+  return (await isThisRelease(newest)) ? newest : undefined
+}
+
+/**
+ * Whether `submission` published `version` with `pkg` for every plan, read from the instances it
+ * names. Only where the service keeps them apart from the draft (reading (b) of
+ * docs/partner-center-api.md §1.2) does this say anything: an instance that is still the plan's
+ * draft, or that cannot be read, proves nothing and gives false.
+ */
+export async function publishedThisRelease(
+  ctx: RunContext,
+  productId: string,
+  submission: Submission,
+  plans: PlanState[],
+  version: string,
+  pkg: AzurePackage | undefined
+): Promise<boolean> {
+  if (!pkg) return false
+  const checks = await Promise.all(
+    plans.map(async plan => {
+      const instance = submittedPackageInstance(submission, plan)
+      const draft = plan.packageBranch?.currentDraftInstanceID
+      if (!instance || !draft || instance.toLowerCase() === draft.toLowerCase()) return false
+      const published = await ctx.ingestion.getPackageConfiguration(productId, instance).catch(error => {
+        if (error instanceof HttpError) return undefined
+        throw error
+      })
+      return (
+        published?.version === version &&
+        (published.packageReferences ?? []).some(ref => ref.value.toLowerCase() === pkg.id.toLowerCase())
+      )
+    })
+  )
+  return checks.every(Boolean)
+}
+
+/** The Package instance a submission names for a plan (docs/partner-center-api.md §1.11). */
+export function submittedPackageInstance(submission: Submission, plan: PlanState): string | undefined {
+  return submission.variantResources
+    ?.find(v => v.variantID.toLowerCase() === plan.variant.id.toLowerCase())
+    ?.resources.find(r => r.type.toLowerCase() === 'package')?.value
 }

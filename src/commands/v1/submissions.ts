@@ -338,7 +338,11 @@ export async function followSubmission(
   )
   if (inputs.target !== 'live') return ready
   return step(live.step, async () => {
-    const promoted = await ctx.ingestion.promoteSubmission(productId, ready.id)
+    // A submission already going live (or live) was promoted before, by an earlier run of the release.
+    const promoted =
+      ready.substate === 'Publishing' || isLive(ready)
+        ? undefined
+        : await ctx.ingestion.promoteSubmission(productId, ready.id)
     return waitForSubmission(ctx, productId, promoted?.id ? promoted : ready, live.waitingFor, isLive)
   })
 }

@@ -38,12 +38,14 @@ async function updatePlan(
       })
     }
     const etag = current['@odata.etag'] ?? '*'
+    const wanted = buildPackageConfiguration(current, packageId, version, settings)
+    if (sameConfiguration(wanted, current)) {
+      // A re-run of a release whose earlier run already set this plan: nothing to write.
+      log.info(`Plan '${plan.planId}': already at version ${version} with package ${packageId}.`)
+      return
+    }
     try {
-      await ctx.ingestion.putPackageConfiguration(
-        productId,
-        buildPackageConfiguration(current, packageId, version, settings),
-        etag
-      )
+      await ctx.ingestion.putPackageConfiguration(productId, wanted, etag)
       log.info(
         `Plan '${plan.planId}': version ${plan.version ?? '(none)'} -> ${version}, package ${packageId}.`
       )
@@ -59,4 +61,17 @@ async function updatePlan(
       )
     }
   }
+}
+
+/** The same configuration, whatever the order of its keys; the ETag is not part of it. */
+function sameConfiguration(a: object, b: object): boolean {
+  return canonicalJson(a) === canonicalJson(b)
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (key, inner: unknown) => {
+    if (key === '@odata.etag') return undefined
+    if (!inner || typeof inner !== 'object' || Array.isArray(inner)) return inner
+    return Object.fromEntries(Object.entries(inner).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+  })
 }

@@ -11,20 +11,45 @@ export function nextPatch(version: string): string {
 }
 
 /**
+ * The version a plan's new one must be higher than. Partner Center's rule is "higher than the live
+ * version"; where the live version could not be read (live-versions.ts), the draft's stands in for it
+ * (the two differ only after a release that moved the draft and did not go live).
+ */
+export interface VersionToBeat {
+  version: string
+  from: 'live' | 'draft'
+}
+
+export function versionToBeat(plan: PlanState, live: ReadonlyMap<string, string>): VersionToBeat | undefined {
+  const liveVersion = live.get(plan.planId)
+  if (liveVersion) return { version: liveVersion, from: 'live' }
+  return plan.version && isVersion(plan.version) ? { version: plan.version, from: 'draft' } : undefined
+}
+
+/**
  * Every plan must move forward, checked before any write. A plan that an earlier run of this same
  * release already moved to `version` (`alreadyThere`) is not in the way: the run finishes that release.
  */
 export function checkVersionIsHigher(
   version: string,
   plans: PlanState[],
-  alreadyThere: (plan: PlanState) => boolean = () => false
+  alreadyThere: (plan: PlanState) => boolean = () => false,
+  live: ReadonlyMap<string, string> = new Map()
 ): void {
-  const blocking = plans.filter(
-    p => p.version && isVersion(p.version) && compareVersions(version, p.version) <= 0 && !alreadyThere(p)
-  )
+  const blocking = plans.flatMap(plan => {
+    const current = versionToBeat(plan, live)
+    return current && compareVersions(version, current.version) <= 0 && !alreadyThere(plan)
+      ? [{ plan, current }]
+      : []
+  })
   if (blocking.length) {
-    const list = blocking.map(p => `'${p.planId}' is at ${p.version}`).join(', ')
-    const highest = blocking.map(p => p.version!).sort(compareVersions)[blocking.length - 1]!
+    const list = blocking
+      .map(
+        ({ plan, current }) =>
+          `'${plan.planId}' is ${current.from === 'live' ? 'live ' : ''}at ${current.version}`
+      )
+      .join(', ')
+    const highest = blocking.map(b => b.current.version).sort(compareVersions)[blocking.length - 1]!
     throw new InputError(
       'version',
       `${version} is not higher than the current version of every plan (${list}).`,

@@ -211,6 +211,12 @@ describe('TokenProvider with a certificate', () => {
     )
   })
 
+  it('names the certificate a key does not belong to by its whole subject, the way the portal shows it', () => {
+    expect(() => provider({ kind: 'certificate', pem: cert('mismatched-long-subject') })).toThrow(
+      'the private key does not belong to the certificate (CN=contoso-release, O=Contoso Ltd, C=US).'
+    )
+  })
+
   it.each([
     ['mismatched', 'does not belong to the certificate'],
     ['expired', 'expired on 2021-01-01'],

@@ -68,6 +68,15 @@ describe('Transport', () => {
     expect(clock.sleeps).toEqual([7000])
   })
 
+  it('honours a Retry-After given as an HTTP date, waiting until then', async () => {
+    const { t, clock } = transport()
+    const at = new Date(clock.now() + 9_000).toUTCString()
+    nock(BASE).get('/r').reply(503, '', { 'retry-after': at }).get('/r').reply(200, { ok: true })
+    const res = await t.request({ method: 'GET', url: `${BASE}/r`, operation: 'read', retry: 'idempotent' })
+    expect(res.status).toBe(200)
+    expect(clock.sleeps).toEqual([9000])
+  })
+
   it('backs off exponentially on 5xx bursts and succeeds', async () => {
     nock(BASE)
       .get('/r')

@@ -25,6 +25,9 @@
 //   --no-baseline     do not check first that the tests pass without mutants
 //   --survivors       run again only the mutants that survived in mutation-report.json (after adding
 //                     tests); the others keep the status they had there
+//   --carry           run the sample chosen by --module/--max, but a mutant that mutation-report.json
+//                     counts as killed (same file, line text and mutation) keeps that status and is not
+//                     run again: a larger --max, or another module, costs only the new mutants
 //   --match <text>    only mutants whose file, line text or mutation contains text (repeatable: any)
 //   --report-only     write the report again from mutation-report.json with the current equivalents
 //   --list            print the mutants and exit
@@ -68,7 +71,8 @@ function parseArgs(argv) {
     list: false,
     match: [],
     reportOnly: false,
-    survivors: false
+    survivors: false,
+    carry: false
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -84,6 +88,7 @@ function parseArgs(argv) {
     else if (arg === '--no-baseline') options.baseline = false
     else if (arg === '--list') options.list = true
     else if (arg === '--survivors') options.survivors = true
+    else if (arg === '--carry') options.carry = true
     else if (arg === '--match') options.match.push(value())
     else if (arg === '--report-only') options.reportOnly = true
     else fail(`unknown option ${arg} (see the header of scripts/mutate.mjs)`)
@@ -472,7 +477,7 @@ function writeReport(results, options, startedAt, bundleSuiteList, available = {
       (options.match?.length ? ` matching ${options.match.map(t => `'${cell(t)}'`).join(' or ')}` : '') +
       ` in ${minutes} min` +
       (carriedCount
-        ? ` (${carriedCount} carried over as killed from the previous report, --survivors)`
+        ? ` (${carriedCount} carried over as killed from the previous report, ${options.carry ? '--carry' : '--survivors'})`
         : '') +
       '. Score = killed / (mutants − equivalent).',
     '',
@@ -570,6 +575,11 @@ async function main() {
       plan.push(current)
       if (old.status.startsWith('killed')) carried.set(keyOf(old), old)
     }
+  }
+  if (options.carry && !previous) {
+    const last = JSON.parse(fs.readFileSync(path.join(root, 'mutation-report.json'), 'utf8'))
+    const killed = new Map(last.mutants.filter(m => m.status.startsWith('killed')).map(m => [keyOf(m), m]))
+    for (const m of plan) if (killed.has(keyOf(m))) carried.set(keyOf(m), killed.get(keyOf(m)))
   }
   if (options.list) {
     for (const m of plan) console.log(`${m.file}:${m.line}  ${m.mutation}`)

@@ -67,6 +67,25 @@ describe('TokenProvider with a client secret', () => {
     expect(messages[0]).toContain('with a client secret')
   })
 
+  it('passes on a failure that is not an HTTP answer (a cancelled run, a refused URL) as it was', async () => {
+    const cancelled = new ActionError('The run was cancelled (SIGTERM).')
+    const clock = fakeClock()
+    const tokens = new TokenProvider({
+      transport: {
+        request: async () => {
+          throw cancelled
+        }
+      } as unknown as Transport,
+      authorityHost: AUTHORITY,
+      tenantId: TENANT,
+      clientId: CLIENT,
+      credential: { kind: 'secret', secret: 'the-secret-value' },
+      clock,
+      info: () => undefined
+    })
+    await expect(tokens.getToken(RESOURCES.partnerCenter)).rejects.toBe(cancelled)
+  })
+
   it('accepts v1-style string numerics and keeps one cache per resource', async () => {
     const { tokens, clock } = provider()
     const expiresOn = String(Math.floor(clock.now() / 1000) + 3600)

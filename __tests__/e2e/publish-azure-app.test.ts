@@ -85,7 +85,8 @@ describe('publish an Azure Application through the bundle', () => {
     ])
     expect(packagePosts()).toBe(1)
     expect(submissionPosts()).toBe(1)
-    expect(run.summary).toContain('| standard | solution-template | 1.0.0 | 1.1.0 |')
+    // The emulator's default: the live submission names the draft instance, so the draft's version stands in.
+    expect(run.summary).toContain('| standard | solution-template | 1.0.0 (draft) | 1.1.0 |')
     expect(run.summary).toContain('### Workflow')
     expect(run.summary).toMatch(/\| Automated validation \| Success \|/)
     // show now reads the new versions back from Partner Center
@@ -122,7 +123,7 @@ describe('publish an Azure Application through the bundle', () => {
     expect(run.code).toBe(0)
     expect(writes(emulator)).toEqual([])
     expect(run.summary).toContain('Dry run')
-    expect(run.summary).toContain("Set plan 'standard' (solution-template) from 1.0.0 to 1.1.0")
+    expect(run.summary).toContain("Set plan 'standard' (solution-template) from 1.0.0 (draft) to 1.1.0")
   })
 
   it('refuses a version that is not higher, before any write', async () => {

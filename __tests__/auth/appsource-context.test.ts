@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
+import { log } from '../../src/log.js'
 import { InputError } from '../../src/errors.js'
 import { redact } from '../../src/http/redact.js'
 import { readInputs } from '../../src/inputs.js'
@@ -42,6 +43,27 @@ describe('appsource-context', () => {
     })
     // The secret and the whole context are masked wherever text is cleaned.
     expect(redact(`the secret is ${SECRET}`)).not.toContain(SECRET)
+  })
+
+  it('a pasted multi-line context: each line of 8 characters or more is masked on its own, braces are not, even when the context is then refused', () => {
+    const masked: string[] = []
+    const spy = jest.spyOn(log, 'mask').mockImplementation(value => void masked.push(value))
+    try {
+      // Pretty-printed, as pasted into a secret, with a field the action does not know (refused after
+      // masking); `"nn": 12` is a line of exactly 8 characters.
+      const pasted = JSON.stringify(
+        { clientID: CLIENT, tenantID: TENANT, clientSecret: SECRET, nn: 12 },
+        null,
+        2
+      )
+      expect(() => read({ 'appsource-context': pasted })).toThrow("holds 'nn'")
+    } finally {
+      spy.mockRestore()
+    }
+    expect(masked).toContain(`"clientSecret": "${SECRET}",`)
+    expect(masked).toContain('"nn": 12')
+    expect(masked).not.toContain('{')
+    expect(masked).not.toContain('}')
   })
 
   it('signs in with GitHub OIDC when the context has no secret (federated), clientId spelling too', () => {

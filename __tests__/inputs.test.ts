@@ -26,6 +26,52 @@ function inputError(values: Record<string, string>, env: NodeJS.ProcessEnv = {})
   throw new Error('expected an InputError')
 }
 
+describe('placeholders in configure files', () => {
+  const offer = {
+    'offer-id': 'contoso-vm',
+    'product-id': '0f6d8a3c-2b1e-4c5d-9e8f-1a2b3c4d5e60',
+    'plan-id': 'standard'
+  }
+  const release = {
+    gallery: {
+      'image-type': 'x64Gen1',
+      'gallery-image-id':
+        '/subscriptions/5d2b7e91-8c4a-4f3e-b6d0-1a9c3e7f2b48/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i/versions/1.2.3',
+      'gallery-tenant-id': TENANT
+    },
+    disks: {
+      'image-version': '1.2.4',
+      'os-disk-uri': 'https://contoso.blob.core.windows.net/vhds/os.vhd?sp=r&se=2099-01-01T00:00:00Z&sig=abc',
+      'data-disk-uris':
+        'https://contoso.blob.core.windows.net/vhds/data0.vhd?sp=r&se=2099-01-01T00:00:00Z&sig=def'
+    },
+    container: {
+      'cnab-bundle': 'contoso.azurecr.io/app:1.2.3',
+      'cnab-subscription-id': CLIENT,
+      'cnab-resource-group': 'rg-images',
+      'cnab-tenant-id': TENANT
+    }
+  }
+
+  it.each(Object.keys(release) as Array<keyof typeof release>)(
+    'stand for the version, the tag and each input that describes the release (%s), never a credential',
+    kind => {
+      const parsed = inputs(
+        { command: 'configure', version: '1.2.3', ...offer, ...release[kind] },
+        { GITHUB_REF: 'refs/tags/v1.2.3' }
+      )
+      expect(parsed.placeholders).toEqual({
+        version: '1.2.3',
+        tag: 'v1.2.3',
+        'image-version': '1.2.3',
+        'image-type': 'x64Gen2',
+        ...offer,
+        ...release[kind]
+      })
+    }
+  )
+})
+
 describe('readInputs', () => {
   it('applies the documented defaults', () => {
     const parsed = inputs({})

@@ -66,6 +66,22 @@ describe('appsource-context', () => {
     expect(masked).not.toContain('}')
   })
 
+  it('two different secrets are refused, and both are masked for the runner before the refusal', () => {
+    const masked: string[] = []
+    const spy = jest.spyOn(log, 'mask').mockImplementation(value => void masked.push(value))
+    try {
+      expect(() =>
+        read({
+          'appsource-context': context({ clientID: CLIENT, tenantID: TENANT, clientSecret: SECRET }),
+          'client-secret': 'another-secret-value'
+        })
+      ).toThrow('differs from the clientSecret')
+    } finally {
+      spy.mockRestore()
+    }
+    expect(masked).toEqual(expect.arrayContaining(['another-secret-value', SECRET]))
+  })
+
   it('signs in with GitHub OIDC when the context has no secret (federated), clientId spelling too', () => {
     const parsed = read({
       'appsource-context': context({ clientId: CLIENT, tenantId: TENANT, scopes: SCOPE })

@@ -17,7 +17,7 @@ import { resolveOffer, type ResolvedOffer } from './resolve-offer.js'
 
 /**
  * Where an input applies for one command: `'any'` (with or without an offer), or the offers it
- * applies to, by canonical offer type (`AzureApplication`) or by API (`v1`, `product-ingestion`).
+ * applies to, by canonical offer type (`AzureApplication`).
  */
 type Scope = 'any' | readonly string[]
 export type Applicability = Partial<Record<Command, Scope>>
@@ -69,9 +69,7 @@ const HINT = "Remove it from the step's `with:`, or use the command and offer it
 
 function describeScope(command: Command, scope: Scope): string {
   if (scope === 'any') return command
-  const names = scope.map(s =>
-    s === 'v1' ? 'v1 API' : s === 'product-ingestion' ? 'Product Ingestion' : (findOfferType(s)?.label ?? s)
-  )
+  const names = scope.map(s => findOfferType(s)?.label ?? s)
   return `${command} of ${names.join(', ')} offers`
 }
 
@@ -99,15 +97,13 @@ export interface OfferKind {
   offerId: string
   /** Canonical offer type. */
   type: string
-  api: 'ingestion' | 'product-ingestion'
 }
 
 /** Once the offer is known, before anything is written: refuses every given input that does nothing for it. */
 export function checkInputsForOffer(command: Command, given: Iterable<string>, offer: OfferKind): void {
-  const apiName = offer.api === 'ingestion' ? 'v1' : 'product-ingestion'
   for (const input of given) {
     const scope = APPLICABLE_INPUTS[input]?.[command]
-    if (!scope || scope === 'any' || scope.includes(offer.type) || scope.includes(apiName)) continue
+    if (!scope || scope === 'any' || scope.includes(offer.type)) continue
     const label = findOfferType(offer.type)?.label ?? offer.type
     throw new InputError(
       input,

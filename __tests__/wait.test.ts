@@ -147,6 +147,11 @@ describe('pollUntil: the heartbeat', () => {
     const { lines, pollTimes, stepReads } = await certification(6 * HOUR)
     const beats = lines.filter(l => /^(Waiting for|Still waiting for) the preview: /.test(l.text))
     expect(beats[0]!.at).toBe(0)
+    // The first line already says the step; the end says no step (nothing is running any more).
+    expect(beats[0]!.text).toBe('Waiting for the preview: InProgress/Submitted, step Automated validation')
+    expect(lines.find(l => l.text.startsWith('InProgress/Submitted -> '))?.text).toMatch(
+      /^InProgress\/Submitted -> Published\/ReadyToPublish \(after 6 h \d+ min\)$/
+    )
     const times = [...beats.map(b => b.at), 6 * HOUR]
     const gaps = times.slice(1).map((t, i) => t - times[i]!)
     expect(Math.max(...gaps)).toBeLessThanOrEqual(HEARTBEAT_MS)

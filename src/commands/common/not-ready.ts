@@ -2,7 +2,7 @@ import type { RunContext } from '../../context.js'
 import { ActionError } from '../../errors.js'
 import { log } from '../../log.js'
 import { code, md, type Report } from '../../report/report.js'
-import { offerOutputs, type SubmissionOutputs } from './offer-outputs.js'
+import { offerOutputs, type ReleaseSubmission } from './offer-outputs.js'
 import type { ResolvedOffer } from './resolve-offer.js'
 
 /**
@@ -24,11 +24,10 @@ export class NotReadyError extends ActionError {
 export function notReady(
   ctx: RunContext,
   offer: ResolvedOffer,
-  submission: SubmissionOutputs,
+  submission: ReleaseSubmission,
   where: string
 ): Report {
   const message = `${offer.offerId}: not ready to go live yet - submission ${submission.id} is ${where}. Nothing was done.`
-  const status = submission.release ?? 'in-progress'
   if (ctx.inputs.whenNotReady === 'skip') {
     log.notice(`${message} when-not-ready: skip - the next run tries again.`)
     return {
@@ -36,7 +35,7 @@ export function notReady(
       outputs: offerOutputs(offer, submission),
       sections: [
         {
-          text: md`Submission ${code(submission.id)} is ${where}: not ready to go live yet. Nothing was done; ${code('release-status')} is ${code(status)}. ${code('when-not-ready: skip')}: a scheduled ${code('go-live')} tries again at its next run.`
+          text: md`Submission ${code(submission.id)} is ${where}: not ready to go live yet. Nothing was done; ${code('release-status')} is ${code(submission.release)}. ${code('when-not-ready: skip')}: a scheduled ${code('go-live')} tries again at its next run.`
         }
       ]
     }

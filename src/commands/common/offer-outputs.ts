@@ -12,6 +12,9 @@ export interface SubmissionOutputs {
   release?: ReleaseStatus
 }
 
+/** A submission read in a release: where the release stands is always known. */
+export type ReleaseSubmission = SubmissionOutputs & { release: ReleaseStatus }
+
 /**
  * The `release-status` output: in-progress (validation, certification: not time to go live yet),
  * ready-to-go-live (the preview is ready), going-live, live, failed (or cancelled).

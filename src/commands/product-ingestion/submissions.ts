@@ -5,7 +5,7 @@
  * Going live keeps the preview submission's id (§7.7): the list may hold a preview entry and a live
  * entry with the same id, so an entry is named by its id *and* its target.
  */
-import type { ReleaseStatus, SubmissionOutputs } from '../common/offer-outputs.js'
+import type { ReleaseStatus, ReleaseSubmission } from '../common/offer-outputs.js'
 import type { RunContext } from '../../context.js'
 import { log } from '../../log.js'
 import { pollUntil } from '../../wait.js'
@@ -120,7 +120,7 @@ export async function waitForSubmission(
 }
 
 /** A submission as the outputs name it (status and result stand for the v1 state and substate). */
-export const submissionOutputs = (s: PiSubmission | undefined): SubmissionOutputs | undefined =>
+export const submissionOutputs = (s: PiSubmission | undefined): ReleaseSubmission | undefined =>
   s && { id: s.id, state: s.status, substate: s.result, release: releaseStatus(s) }
 
 /** Where a Product Ingestion release stands: the `release-status` output. */

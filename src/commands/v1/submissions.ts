@@ -11,7 +11,7 @@ import {
 import { log } from '../../log.js'
 import { pollUntil } from '../../wait.js'
 import { createOnce } from '../common/create-once.js'
-import type { ReleaseStatus, SubmissionOutputs } from '../common/offer-outputs.js'
+import type { ReleaseStatus, ReleaseSubmission } from '../common/offer-outputs.js'
 import { newestFirst } from './plan-state.js'
 
 /**
@@ -41,7 +41,7 @@ export function releaseStatus(s: Submission): ReleaseStatus {
 }
 
 /** A submission as the outputs name it. */
-export const submissionOutputs = (s: Submission): SubmissionOutputs => ({
+export const submissionOutputs = (s: Submission): ReleaseSubmission => ({
   id: s.id,
   state: s.state,
   substate: s.substate,

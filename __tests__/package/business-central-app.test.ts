@@ -96,6 +96,16 @@ describe('readBusinessCentralApp', () => {
     expect((await refusal(empty)).message).toMatch(/is an empty file/)
   })
 
+  it('reads a file of the header and 8 bytes as far as it goes; one byte less is too short', async () => {
+    const eight = Buffer.alloc(8, 7)
+    const shortest = scratch('shortest.app')
+    await writeFile(shortest, Buffer.concat([navxHeader(eight.length), eight]))
+    expect((await refusal(shortest)).message).toMatch(/not a readable zip/)
+    const shorter = scratch('shorter.app')
+    await writeFile(shorter, Buffer.concat([navxHeader(7), eight.subarray(0, 7)]))
+    expect((await refusal(shorter)).message).toMatch(/is 47 bytes, too short to be a Business Central app/)
+  })
+
   it('refuses an unknown NAVX metadata version', async () => {
     const zip = await zipBuffer({ 'NavxManifest.xml': navxManifest(APP) })
     const file = scratch('v9.app')

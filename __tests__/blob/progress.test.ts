@@ -14,4 +14,18 @@ describe('upload progress', () => {
     progress.finish()
     expect(reports).toEqual([50, 60, 99, 100])
   })
+
+  it('a counter of a replaced attempt, or of a part already complete, counts nothing', () => {
+    const reports: number[] = []
+    const progress = new Progress(100, sent => reports.push(sent))
+    const stale = progress.attempt(0)
+    const retry = progress.attempt(0)
+    const other = progress.attempt(1)
+    stale(40) // the replaced attempt's socket still draining
+    retry(20)
+    progress.complete(0, 50)
+    retry(30) // after its part completed
+    other(10)
+    expect(reports).toEqual([20, 50, 60])
+  })
 })

@@ -113,6 +113,15 @@ describe('uploadFileToSas with one Put Blob', () => {
     expect(progress.calls.length).toBeGreaterThan(1)
   })
 
+  it('gives the upload 10 minutes plus the time to send it at a slow 256 KiB/s, so a large package on a slow link is not cut off', async () => {
+    const t = transport()
+    const request = jest.spyOn(t, 'request')
+    await uploadFileToSas(server.sasUrl('1'), files.large.path, { transport: t })
+    const limits = request.mock.calls.map(([spec]) => spec.timeoutMs)
+    // 20 MiB at 256 KiB/s is 80 s.
+    expect(limits).toEqual([10 * 60_000 + 80_000])
+  })
+
   it('sends a package above the old 64 MiB block threshold in one Put Blob by default, without an Authorization header', async () => {
     // Front Door upload URLs take only Put Blob (docs/partner-center-api.md §7.5): an 80 MiB
     // package once failed at "upload block 2 of 11" because it was cut into blocks. A sparse file

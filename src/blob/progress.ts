@@ -4,7 +4,8 @@
  * end is reported as exactly `total`.
  */
 export class Progress {
-  private readonly inFlight = new Map<number, number>()
+  /** The current attempt at each part in flight, with the bytes it has sent. */
+  private readonly inFlight = new Map<number, { sent: number }>()
   private completed = 0
   private reported = -1
 
@@ -13,11 +14,16 @@ export class Progress {
     private readonly callback?: (sentBytes: number, totalBytes: number) => void
   ) {}
 
-  /** A counter for a new attempt at `part`; the bytes of a previous attempt no longer count. */
+  /**
+   * A counter for a new attempt at `part`. The bytes of a previous attempt no longer count, and a
+   * counter whose attempt was replaced, or whose part is complete, counts nothing any more.
+   */
   attempt(part: number): (bytes: number) => void {
-    this.inFlight.set(part, 0)
+    const attempt = { sent: 0 }
+    this.inFlight.set(part, attempt)
     return bytes => {
-      this.inFlight.set(part, (this.inFlight.get(part) ?? 0) + bytes)
+      if (this.inFlight.get(part) !== attempt) return
+      attempt.sent += bytes
       this.emit()
     }
   }
@@ -38,7 +44,7 @@ export class Progress {
   private emit(): void {
     if (!this.callback) return
     let sent = this.completed
-    for (const bytes of this.inFlight.values()) sent += bytes
+    for (const attempt of this.inFlight.values()) sent += attempt.sent
     // Never report the total before the upload is confirmed; finish() does that.
     sent = Math.min(sent, this.total - 1)
     if (sent > this.reported) {

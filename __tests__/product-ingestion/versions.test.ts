@@ -84,8 +84,8 @@ describe('the client', () => {
       .get(`/rp/product-ingestion/configure/${JOB}/status`)
       .query({ $version: '2023-07-15' })
       .reply(200, { jobId: JOB, jobStatus: 'completed', jobResult: 'succeeded', errors: [] })
-      .get('/rp/product-ingestion/product')
-      .query({ $version: '2022-03-01-preview3', externalId: 'x' })
+      .get('/rp/product-ingestion/plan')
+      .query({ $version: '2022-03-01-preview3', product: 'product/x' })
       .reply(200, { value: [] })
     const pi = client()
     await pi.configure([{ $schema: S('private-offer', '2023-07-15'), name: 'x' }])
@@ -97,8 +97,24 @@ describe('the client', () => {
     ])
     expect((await pi.getJobStatus(JOB)).jobResult).toBe('succeeded')
     // Reads that are not about that job keep the default.
-    await pi.findProductByExternalId('x')
+    await pi.listPlans('x')
     expect(scope.isDone()).toBe(true)
+  })
+
+  it.each([
+    [403, 'Microsoft Entra applications, with the Manager role'],
+    [429, 'is throttling requests; run again later'],
+    [503, 'failed on its side; run again later']
+  ])('a failure answered %i says what to do', async (status, hint) => {
+    nock('https://graph.example.test')
+      .get('/rp/product-ingestion/plan')
+      .query(true)
+      .times(20)
+      .reply(status, { error: { code: 'error', message: 'no' } })
+    const error = (await client()
+      .listPlans('x')
+      .catch(e => e)) as ActionError
+    expect(error.hint).toContain(hint)
   })
 
   it('a "deprecated schema" answer says which version private offers use', async () => {

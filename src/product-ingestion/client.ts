@@ -108,11 +108,6 @@ export class ProductIngestionClient {
     return items
   }
 
-  async findProductByExternalId(offerId: string): Promise<PiProduct | undefined> {
-    const products = await this.all<PiProduct>('product', `Find offer '${offerId}'`, { externalId: offerId })
-    return products.find(p => p.identity?.externalId?.toLowerCase() === offerId.toLowerCase()) ?? products[0]
-  }
-
   getProduct(productGuid: string): Promise<PiProduct | undefined> {
     return this.get<PiProduct>(`product/${productGuid}`, `Read product ${productGuid}`, undefined, true)
   }

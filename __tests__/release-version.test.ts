@@ -32,4 +32,12 @@ describe('compareVersions', () => {
     expect(compareVersions('2.0.0', '10.0.0')).toBe(-1)
     expect(compareVersions('1.2.3', '1.2.3')).toBe(0)
   })
+
+  it('compares the four parts of a Business Central version', () => {
+    expect(compareVersions('1.2.3.10', '1.2.3.9')).toBe(1)
+    expect(compareVersions('1.2.3.4', '1.2.3.4')).toBe(0)
+    expect(compareVersions('1.10.0.0', '1.9.99.99')).toBe(1)
+    expect(compareVersions('0.9.0.0', '1.0.0.0')).toBe(-1)
+    expect(compareVersions('1.2.3.0', '1.2.3')).toBe(0)
+  })
 })

@@ -3,11 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
-import {
-  compareAppVersions,
-  parseNavxManifest,
-  readBusinessCentralApp
-} from '../../src/package/business-central-app.js'
+import { parseNavxManifest, readBusinessCentralApp } from '../../src/package/business-central-app.js'
 import { appBytes, navxHeader, navxManifest, writeApp, zipBuffer } from '../helpers/business-central-app.js'
 
 let root: string
@@ -176,14 +172,5 @@ describe('parseNavxManifest', () => {
     ['an unterminated tag', wrap('<App Id="1" Name=unquoted />'), /malformed/]
   ])('refuses %s', (_label, xml, message) => {
     expect(() => parseNavxManifest(xml)).toThrow(message)
-  })
-})
-
-describe('compareAppVersions', () => {
-  it('compares all four parts numerically', () => {
-    expect(compareAppVersions('1.2.3.10', '1.2.3.9')).toBe(1)
-    expect(compareAppVersions('1.2.3.4', '1.2.3.4')).toBe(0)
-    expect(compareAppVersions('1.10.0.0', '1.9.99.99')).toBe(1)
-    expect(compareAppVersions('0.9.0.0', '1.0.0.0')).toBe(-1)
   })
 })

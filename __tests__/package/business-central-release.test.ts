@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import yauzl from 'yauzl'
 import { InputError } from '../../src/errors.js'
 import { prepareBusinessCentralRelease } from '../../src/package/business-central-release.js'
+import { packageContentsSections } from '../../src/report/package-contents.js'
 import { alGoFileName, writeApp, type AppFacts } from '../helpers/business-central-app.js'
 
 const MAIN: AppFacts = {
@@ -87,6 +88,11 @@ describe('prepareBusinessCentralRelease', () => {
     expect(one.libraryPackage!.filePath).toBe(path.join(root, 'apps/Contoso_Lib A_1.0.0.0.app'))
     const none = await prepare('apps/Contoso_Sales Tools_1.2.0.0.app', [])
     expect(none.libraryPackage).toBeUndefined()
+    // An app is one file as it is: its contents line says nothing of a folder it was not made from.
+    for (const prepared of [one.mainPackage, one.libraryPackage!])
+      expect(packageContentsSections(prepared)[0]!.text).toMatch(
+        /^[^;]+\.app: 1 file\(s\), [^;]+ uncompressed\.$/
+      )
   })
 
   it('refuses extra lines in package-path, pointing at library-path', async () => {

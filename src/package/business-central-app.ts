@@ -345,17 +345,6 @@ function decodeEntities(value: string): string {
   })
 }
 
-/** Compares four-part versions numerically: negative, zero or positive. */
-export function compareAppVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number)
-  const pb = b.split('.').map(Number)
-  for (let i = 0; i < 4; i++) {
-    const diff = (pa[i] ?? 0) - (pb[i] ?? 0)
-    if (diff !== 0) return Math.sign(diff)
-  }
-  return 0
-}
-
 export function isFourPartVersion(value: string): boolean {
   return FOUR_PART_VERSION.test(value)
 }

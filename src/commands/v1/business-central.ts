@@ -9,11 +9,8 @@ import type {
   Submission
 } from '../../ingestion/types.js'
 import { log } from '../../log.js'
-import {
-  compareAppVersions,
-  isFourPartVersion,
-  type BusinessCentralApp
-} from '../../package/business-central-app.js'
+import { compareVersions } from '../../release-version.js'
+import { isFourPartVersion, type BusinessCentralApp } from '../../package/business-central-app.js'
 import {
   prepareBusinessCentralRelease,
   type BusinessCentralRelease
@@ -299,7 +296,7 @@ function checkVersion(ctx: RunContext, main: BusinessCentralApp): string {
 function checkNotLower(version: string, property: Property): void {
   const current = property.appVersion
   if (!current || !isFourPartVersion(current)) return
-  if (compareAppVersions(version, current) < 0) {
+  if (compareVersions(version, current) < 0) {
     throw new InputError(
       'package-path',
       `the main app is version ${version}, lower than the offer's app version ${current} in Partner Center.`,

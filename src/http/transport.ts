@@ -41,7 +41,7 @@ export interface RequestSpec {
   /** A JSON body; sets Content-Type. */
   json?: unknown
   /** A raw body, a factory that opens a fresh stream for each attempt, or a writer (large uploads). */
-  body?: string | Buffer | (() => Readable) | BodyWriter
+  body?: string | (() => Readable) | BodyWriter
   auth?: TokenSource
   /** Statuses returned to the caller instead of raised (e.g. 404 for "does it exist"). */
   allowStatus?: number[]
@@ -208,7 +208,7 @@ export class Transport {
       accept: 'application/json',
       ...spec.headers
     }
-    let data: string | Buffer | Readable | BodyWriter | null = null
+    let data: string | Readable | BodyWriter | null = null
     if (spec.json !== undefined) {
       headers['content-type'] = 'application/json; charset=utf-8'
       data = JSON.stringify(spec.json)
@@ -218,7 +218,6 @@ export class Transport {
       data = spec.body
     }
     if (typeof data === 'string') headers['content-length'] = String(Buffer.byteLength(data))
-    else if (Buffer.isBuffer(data)) headers['content-length'] = String(data.length)
     if (token) headers.authorization = `Bearer ${token}`
     this.requestCount++
     const started = Date.now()

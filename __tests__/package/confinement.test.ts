@@ -220,6 +220,13 @@ describe('entry and name limits', () => {
     expect((await inputError(caseZip, root)).message).toContain(
       "name the same file: 'mainTemplate.json' and 'MAINTEMPLATE.json'"
     )
+    // Every group of clashing names is named, each apart from the next.
+    const twoZip = path.join(scratch('two'), 'app.zip')
+    await mkdir(path.dirname(twoZip))
+    await writeZip(twoZip, { ...validFiles(), 'MAINTEMPLATE.json': '{}', 'CreateUIDefinition.json': '{}' })
+    expect((await inputError(twoZip, root)).message).toMatch(
+      /name the same file: '(createUiDefinition|mainTemplate)\.json' and '(CreateUIDefinition|MAINTEMPLATE)\.json'; '(createUiDefinition|mainTemplate)\.json' and '(CreateUIDefinition|MAINTEMPLATE)\.json'\./
+    )
 
     // yazl refuses './' names; patch a same-length placeholder into one.
     const dotZip = path.join(scratch('dot'), 'app.zip')

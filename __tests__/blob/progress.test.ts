@@ -28,4 +28,17 @@ describe('upload progress', () => {
     other(10)
     expect(reports).toEqual([20, 50, 60])
   })
+
+  it('reports the total once, however often the upload is finished', () => {
+    const reports: Array<[number, number]> = []
+    const progress = new Progress(10, (sent, total) => reports.push([sent, total]))
+    progress.attempt(0)(10)
+    progress.complete(0, 10)
+    progress.finish()
+    progress.finish()
+    expect(reports).toEqual([
+      [9, 10],
+      [10, 10]
+    ])
+  })
 })

@@ -219,6 +219,16 @@ describe('uploadFileToSas with blocks', () => {
     expect(progress.calls.length).toBeGreaterThan(20)
   })
 
+  it('keeps 3 blocks in flight by default', async () => {
+    server.blockDelayMs = 30
+    await uploadFileToSas(server.sasUrl('default'), files.large.path, {
+      transport: transport(),
+      blockSizeBytes: 1 * MiB,
+      singlePutMaxBytes: 1 * MiB
+    })
+    expect(server.maxBlocksInFlight).toBe(3)
+  })
+
   it('writes every block from disk through a few reused buffers, never a block in memory', async () => {
     const client = transport()
     const request = jest.spyOn(client, 'request')

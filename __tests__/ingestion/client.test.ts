@@ -251,3 +251,53 @@ describe('submissions', () => {
     expect(elsewhere.isDone()).toBe(false)
   })
 })
+
+describe('writes that are safe to send again', () => {
+  // A 503 leaves a write's outcome open. These land on the same state when repeated (or are refused by
+  // their If-Match), so they are sent again; creates are not (covered in __tests__/http).
+  const P = 'prod-1'
+  it.each([
+    [
+      'the technical configuration (PUT, If-Match)',
+      'put',
+      `/v1.0/ingestion/products/${P}/packageconfigurations/cfg-1`,
+      (c: IngestionClient) =>
+        c.putPackageConfiguration(
+          P,
+          { resourceType: 'AzureSolutionTemplatePackageConfiguration', id: 'cfg-1' },
+          '"e"'
+        )
+    ],
+    [
+      'the offer properties (PUT, If-Match)',
+      'put',
+      `/v1.0/ingestion/products/${P}/properties/prop-1`,
+      (c: IngestionClient) => c.putProperty(P, { resourceType: 'AzureProperty', id: 'prop-1' }, '"e"')
+    ],
+    [
+      'a package marked uploaded (PUT)',
+      'put',
+      `/v1.0/ingestion/products/${P}/packages/pkg-1`,
+      (c: IngestionClient) =>
+        c.markPackageUploaded(P, {
+          resourceType: 'AzureApplicationPackage',
+          id: 'pkg-1',
+          state: 'PendingUpload'
+        })
+    ],
+    [
+      'a submission cancelled (DELETE)',
+      'delete',
+      `/v1.0/ingestion/products/${P}/submissions/42`,
+      (c: IngestionClient) => c.deleteSubmission(P, '42')
+    ]
+  ] as const)('%s is sent again after a 503', async (_what, method, path, write) => {
+    const answers = nock(HOST)
+    const first = method === 'put' ? answers.put(path) : answers.delete(path)
+    first.reply(503, '"ICH50300 - try again"')
+    const second = method === 'put' ? answers.put(path) : answers.delete(path)
+    second.reply(method === 'delete' ? 204 : 200, method === 'delete' ? '' : { id: 'x' })
+    await write(client())
+    expect(answers.isDone()).toBe(true)
+  })
+})

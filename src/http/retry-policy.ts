@@ -43,15 +43,17 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxRetryAfterMs: 120_000
 }
 
+// Only a request declared idempotent is sent again after an answer that leaves its outcome open;
+// anything else gets the cautious treatment of a create.
 export function isRetryableStatus(mode: RetryMode, status: number): boolean {
-  if (mode === 'create') return status === 429
-  return RETRYABLE_STATUS.has(status)
+  if (mode === 'idempotent') return RETRYABLE_STATUS.has(status)
+  return status === 429
 }
 
 export function isRetryableNetworkError(mode: RetryMode, code: string | undefined): boolean {
   if (!code) return false
-  if (mode === 'create') return code === 'ECONNREFUSED'
-  return RETRYABLE_NETWORK.has(code)
+  if (mode === 'idempotent') return RETRYABLE_NETWORK.has(code)
+  return code === 'ECONNREFUSED'
 }
 
 /** Exponential backoff with full jitter; `random` is injectable for tests. */

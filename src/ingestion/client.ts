@@ -399,8 +399,10 @@ export class IngestionClient {
    * on this service, else the documented path is read.
    */
   async getValidations(productId: string, submission: string | Submission): Promise<ValidationItem[]> {
-    const id = typeof submission === 'string' ? submission : submission.id
-    const href = typeof submission === 'string' ? undefined : submission.pendingUpdateInfo?.href
+    const [id, href] =
+      typeof submission === 'string'
+        ? [submission, undefined]
+        : [submission.id, submission.pendingUpdateInfo?.href]
     const body = await this.get<Collection<ValidationItem>>(
       this.validationsPath(productId, id, href),
       'Read submission validations',

@@ -148,6 +148,8 @@ export function mutantsOf(file, text) {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS)
   const mutants = []
   const add = (node, replacement, mutation, start = node.getStart(source), end = node.getEnd()) => {
+    // A "mutant" that writes back what is there (`return undefined` → undefined) changes nothing.
+    if (text.slice(start, end) === replacement || `(${text.slice(start, end)})` === replacement) return
     const line = source.getLineAndCharacterOfPosition(start).line
     mutants.push({
       file,

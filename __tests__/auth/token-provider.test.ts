@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { createPublicKey, verify, constants, X509Certificate, createHash } from 'node:crypto'
 import nock from 'nock'
+import { parseTokenResponse } from '../../src/auth/entra-token.js'
 import { TokenProvider, RESOURCES } from '../../src/auth/token-provider.js'
 import { ActionError, InputError } from '../../src/errors.js'
 import { Transport } from '../../src/http/transport.js'
@@ -323,5 +324,23 @@ describe('TokenProvider with GitHub OIDC', () => {
     })
     expect(await tokens.getToken(RESOURCES.partnerCenter)).toBe('after-refetch')
     expect(fetched).toBe(2)
+  })
+})
+
+describe('the lifetime of a token answer', () => {
+  const NOW = Date.parse('2026-12-01T12:00:00Z')
+  it('takes expires_on (v1, epoch seconds, as text), else expires_in, else an hour', () => {
+    expect(
+      parseTokenResponse({ access_token: 'a-token-1', expires_on: String(NOW / 1000 + 600) }, NOW).lifetimeMs
+    ).toBe(600_000)
+    expect(parseTokenResponse({ access_token: 'a-token-2', expires_in: '1800' }, NOW).lifetimeMs).toBe(
+      1_800_000
+    )
+    expect(parseTokenResponse({ access_token: 'a-token-3' }, NOW).lifetimeMs).toBe(3_599_000)
+  })
+
+  it('a lifetime of zero, below zero or not a number is not believed: an hour is assumed', () => {
+    for (const expires_in of [0, '-5', 'soon', 'Infinity'])
+      expect(parseTokenResponse({ access_token: 'a-token-4', expires_in }, NOW).lifetimeMs).toBe(3_599_000)
   })
 })

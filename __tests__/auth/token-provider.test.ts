@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs'
 import { createPublicKey, verify, constants, X509Certificate, createHash } from 'node:crypto'
 import nock from 'nock'
 import { parseTokenResponse } from '../../src/auth/entra-token.js'
+import { fetchGitHubOidcToken } from '../../src/auth/github-oidc.js'
+import { redact } from '../../src/http/redact.js'
 import { TokenProvider, RESOURCES } from '../../src/auth/token-provider.js'
 import { ActionError, InputError } from '../../src/errors.js'
 import { Transport } from '../../src/http/transport.js'
@@ -273,6 +275,32 @@ describe('TokenProvider with GitHub OIDC', () => {
     expect(await tokens.getToken(RESOURCES.partnerCenter)).toBe('oidc-token')
     expect(audiences).toEqual(['api://AzureADTokenExchange'])
     expect(messages.join('\n')).toContain("subject 'repo:contoso/app:ref:refs/tags/v1.0.0'")
+  })
+
+  it('fetches the GitHub token again once it is about to expire, and reuses it while it is fresh', async () => {
+    const clock = fakeClock()
+    let fetched = 0
+    const fetcher = async () => jwt({ sub: `s${++fetched}`, exp: clock.now() / 1000 + 5 * 60 })
+    // Access tokens of 200 s: the Partner Center one must be asked for again after 4.5 minutes.
+    nock(AUTHORITY).post(TOKEN_PATH).times(3).reply(200, { expires_in: 200, access_token: 'oidc-token' })
+    const { tokens } = provider({ kind: 'oidc', audience: 'api://AzureADTokenExchange' }, clock, {
+      env,
+      oidcFetcher: fetcher
+    })
+    await tokens.getToken(RESOURCES.partnerCenter)
+    clock.advance(60_000)
+    await tokens.getToken(RESOURCES.graph) // 4 minutes left: the same GitHub token
+    expect(fetched).toBe(1)
+    clock.advance(4 * 60_000 - 30_000)
+    await tokens.getToken(RESOURCES.partnerCenter) // 30 s left: a fresh one
+    expect(fetched).toBe(2)
+  })
+
+  it('the GitHub token is removed from anything the action prints', async () => {
+    const idToken = jwt({ sub: 'repo:contoso/app:ref:refs/tags/v1.0.0', exp: Date.now() / 1000 + 300 })
+    const oidc = await fetchGitHubOidcToken('api://AzureADTokenExchange', async () => idToken, env)
+    expect(oidc.token).toBe(idToken)
+    expect(redact(`assertion ${idToken} sent`)).toBe('assertion *** sent')
   })
 
   it('says to add id-token: write when the runner offers no OIDC token', async () => {

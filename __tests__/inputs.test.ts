@@ -179,6 +179,14 @@ describe('readInputs', () => {
     )
   })
 
+  it('refuses an offer alias or a display name for offer-id, pointing at the Offer ID or product-id', () => {
+    const error = inputError({ command: 'show', 'offer-id': 'Contoso App' })
+    expect(error.message).toBe(
+      "Input 'offer-id': 'Contoso App' is not an offer ID: 3 to 50 lowercase letters, digits, '-' or '_'."
+    )
+    expect(error.hint).toBe('Use the Offer ID shown in Partner Center, or `product-id` for the product GUID.')
+  })
+
   it('waits by default for publish and go-live, not for status (a scheduled check reports at once)', () => {
     expect(inputs({ command: 'publish' }).wait).toBe(true)
     expect(inputs({ command: 'go-live' }).wait).toBe(true)

@@ -417,7 +417,9 @@ describe('federated assertions', () => {
 
 describe('access-token lifetime', () => {
   it('an expired access token gets 401 from the v1 API', async () => {
-    const short = await startEmulator({ quiet: true, tokenLifetimeSeconds: 1 })
+    // Expiry is counted in whole seconds of wall time: a 1-second token may have only a fraction of a
+    // second left when it is first used (a flake on a busy machine); 3 seconds leave at least 2.
+    const short = await startEmulator({ quiet: true, tokenLifetimeSeconds: 3 })
     try {
       const res = await fetch(`${short.authorityHost}/${DEMO_CREDENTIALS.tenantId}/oauth2/v2.0/token`, {
         method: 'POST',
@@ -430,11 +432,11 @@ describe('access-token lifetime', () => {
         })
       })
       const { access_token, expires_in } = (await res.json()) as { access_token: string; expires_in: number }
-      expect(expires_in).toBe(1)
+      expect(expires_in).toBe(3)
       const call = () =>
         fetch(`${short.ingestionApiUrl}/products`, { headers: { authorization: `Bearer ${access_token}` } })
       expect((await call()).status).toBe(200)
-      await new Promise(r => setTimeout(r, 2100))
+      await new Promise(r => setTimeout(r, 3100))
       const late = await call()
       expect(late.status).toBe(401)
       expect(await late.json()).toContain('The access token has expired')

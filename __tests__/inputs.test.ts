@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { InputError } from '../src/errors.js'
+import { redact } from '../src/http/redact.js'
 import { readInputs } from '../src/inputs.js'
 
 const TENANT = '7a4c1f52-3b8e-4d61-9f0a-2c5e8b1d4f63'
@@ -177,6 +179,12 @@ describe('readInputs', () => {
     expect(error.message).toBe(
       "Input 'version': '1.2.3-rc.1' is not a Partner Center version: that is major.minor.patch (e.g. 1.2.3), without a pre-release or build suffix, or major.minor.build.revision for a Business Central app."
     )
+  })
+
+  it('a certificate given as client-certificate is removed whole from anything printed', () => {
+    const pem = readFileSync(new URL('./fixtures/certificates/valid.pem', import.meta.url), 'utf8').trim()
+    inputs({ 'client-secret': '', 'client-certificate': pem })
+    expect(redact(`the input was:\n${pem}\n(end)`)).toBe('the input was:\n***\n(end)')
   })
 
   it('refuses an offer alias or a display name for offer-id, pointing at the Offer ID or product-id', () => {

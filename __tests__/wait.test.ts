@@ -147,6 +147,8 @@ describe('pollUntil: the heartbeat', () => {
     const { lines, pollTimes, stepReads } = await certification(6 * HOUR)
     const beats = lines.filter(l => /^(Waiting for|Still waiting for) the preview: /.test(l.text))
     expect(beats[0]!.at).toBe(0)
+    // No more often than needed: nothing is repeated during the quick polls of the first minutes.
+    expect(lines.filter(l => l.text.startsWith('Still waiting') && l.at < 4 * MINUTE)).toEqual([])
     // The first line already says the step; the end says no step (nothing is running any more).
     expect(beats[0]!.text).toBe('Waiting for the preview: InProgress/Submitted, step Automated validation')
     expect(lines.find(l => l.text.startsWith('InProgress/Submitted -> '))?.text).toMatch(

@@ -1,10 +1,8 @@
 import type { RunContext } from '../../context.js'
-import { HttpError } from '../../http/http-error.js'
 import type { Submission } from '../../ingestion/types.js'
-import { log } from '../../log.js'
 import { isVersion } from '../../release-version.js'
 import { newestFirst, type PlanState } from './plan-state.js'
-import { submittedPackageInstance } from './rerun.js'
+import { publishedConfiguration } from './rerun.js'
 import { isLive } from './submissions.js'
 
 /**
@@ -30,19 +28,9 @@ export async function readLiveVersions(
   if (!live) return versions
   await Promise.all(
     plans.map(async plan => {
-      const instance = submittedPackageInstance(live, plan)
-      const draft = plan.packageBranch?.currentDraftInstanceID
-      if (!instance || !draft || instance.toLowerCase() === draft.toLowerCase()) return
-      try {
-        const published = await ctx.ingestion.getPackageConfiguration(productId, instance)
-        if (published?.version && isVersion(published.version)) versions.set(plan.planId, published.version)
-      } catch (error) {
-        // Not knowing the live version is not a failure: the draft's version stands in (stricter).
-        if (!(error instanceof HttpError)) throw error
-        log.debug(
-          `Plan '${plan.planId}': the technical configuration of live submission ${live.id} could not be read (HTTP ${error.status}); the draft's version stands in for the live one.`
-        )
-      }
+      // Not knowing the live version is not a failure: the draft's version stands in (stricter).
+      const published = await publishedConfiguration(ctx, productId, live, plan)
+      if (published?.version && isVersion(published.version)) versions.set(plan.planId, published.version)
     })
   )
   return versions

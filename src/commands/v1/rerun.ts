@@ -1,6 +1,7 @@
 import type { RunContext } from '../../context.js'
 import { HttpError } from '../../http/http-error.js'
-import type { AzurePackage, Submission } from '../../ingestion/types.js'
+import type { AzurePackage, PackageConfiguration, Submission } from '../../ingestion/types.js'
+import { log } from '../../log.js'
 import type { PreparedPackage } from '../../package/index.js'
 import type { PlanState } from './plan-state.js'
 import { newestFirst } from './plan-state.js'
@@ -99,13 +100,7 @@ export async function publishedThisRelease(
   if (!pkg) return false
   const checks = await Promise.all(
     plans.map(async plan => {
-      const instance = submittedPackageInstance(submission, plan)
-      const draft = plan.packageBranch?.currentDraftInstanceID
-      if (!instance || !draft || instance.toLowerCase() === draft.toLowerCase()) return false
-      const published = await ctx.ingestion.getPackageConfiguration(productId, instance).catch(error => {
-        if (error instanceof HttpError) return undefined
-        throw error
-      })
+      const published = await publishedConfiguration(ctx, productId, submission, plan)
       return (
         published?.version === version &&
         (published.packageReferences ?? []).some(ref => ref.value.toLowerCase() === pkg.id.toLowerCase())
@@ -115,9 +110,28 @@ export async function publishedThisRelease(
   return checks.every(Boolean)
 }
 
-/** The Package instance a submission names for a plan (docs/partner-center-api.md §1.11). */
-export function submittedPackageInstance(submission: Submission, plan: PlanState): string | undefined {
-  return submission.variantResources
+/**
+ * The technical configuration `submission` published for `plan`, read through the Package instance it
+ * names (docs/partner-center-api.md §1.11). Undefined where that says nothing apart from the draft: no
+ * such instance, the plan's current draft instance itself (reading (a) of §1.2), or an instance that
+ * cannot be read.
+ */
+export async function publishedConfiguration(
+  ctx: RunContext,
+  productId: string,
+  submission: Submission,
+  plan: PlanState
+): Promise<PackageConfiguration | undefined> {
+  const instance = submission.variantResources
     ?.find(v => v.variantID.toLowerCase() === plan.variant.id.toLowerCase())
     ?.resources.find(r => r.type.toLowerCase() === 'package')?.value
+  const draft = plan.packageBranch?.currentDraftInstanceID
+  if (!instance || !draft || instance.toLowerCase() === draft.toLowerCase()) return undefined
+  return ctx.ingestion.getPackageConfiguration(productId, instance).catch(error => {
+    if (!(error instanceof HttpError)) throw error
+    log.debug(
+      `Plan '${plan.planId}': the technical configuration of submission ${submission.id} could not be read (HTTP ${error.status}).`
+    )
+    return undefined
+  })
 }
